@@ -1,0 +1,24 @@
+// The docker-archive: transport: tarballs written by `docker save` / `podman save`, in the
+// classic form (manifest.json, <id>.json, <id>/layer.tar) and the OCI-in-tar form that
+// newer Docker writes (index.json, blobs/sha256/...).
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+
+#include "image/sink.h"
+#include "image/source.h"
+#include "oci/reference.h"
+
+namespace imgstrip {
+
+// `ref` picks an image by RepoTags when the archive holds several.
+std::unique_ptr<ImageSource> open_archive_source(const std::filesystem::path& file,
+                                                 const std::optional<Reference>& ref);
+// Writes a docker-load-able archive with uncompressed layers; the file appears only at
+// commit (written beside it, then renamed).
+std::unique_ptr<ImageSink> open_archive_sink(const std::filesystem::path& file,
+                                             const std::optional<Reference>& ref);
+
+}  // namespace imgstrip

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Idempotent installer for everything imgstrip builds and tests with.
+# Debian packages only. Safe to run repeatedly; installs only what is missing.
+set -euo pipefail
+
+BUILD_PKGS=(
+  build-essential cmake pkg-config clang-format
+  libarchive-dev libcurl4-openssl-dev nlohmann-json3-dev libssl-dev
+  libcxxopts-dev libfmt-dev catch2 libzstd-dev zlib1g-dev
+  libelf-dev libcapstone-dev libseccomp-dev libsqlite3-dev
+)
+TEST_PKGS=(
+  docker-registry skopeo umoci podman buildah runc mmdebstrap
+  apache2-utils openssl curl jq python3 strace
+)
+
+missing=()
+for p in "${BUILD_PKGS[@]}" "${TEST_PKGS[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ "${#missing[@]}" -eq 0 ]; then
+  echo "setup: all dependencies present"
+  exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+echo "setup: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# docker-registry's package starts a service on :5000 where systemd runs; tests start
+# their own registry on free ports, so stop the packaged one if it came up.
+if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet docker-registry 2>/dev/null; then
+  $SUDO systemctl stop docker-registry || true
+fi
+echo "setup: done"
