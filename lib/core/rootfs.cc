@@ -1,0 +1,96 @@
+#include "core/rootfs.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <system_error>
+
+#include "core/error.h"
+#include "core/stream.h"
+
+namespace imgstrip {
+namespace {
+
+std::vector<std::string> split(std::string_view path) {
+  std::vector<std::string> parts;
+  size_t i = 0;
+  while (i <= path.size()) {
+    size_t j = path.find('/', i);
+    if (j == std::string_view::npos) j = path.size();
+    std::string_view part = path.substr(i, j - i);
+    if (!part.empty() && part != ".") parts.emplace_back(part);
+    i = j + 1;
+  }
+  return parts;
+}
+
+std::string join(const std::vector<std::string>& parts) {
+  std::string out;
+  for (auto& p : parts) {
+    if (!out.empty()) out += '/';
+    out += p;
+  }
+  return out;
+}
+
+}  // namespace
+
+DirRootFs::DirRootFs(std::filesystem::path root) : root_(std::move(root)) {}
+
+std::optional<std::string> DirRootFs::resolve(std::string_view path) const {
+  std::vector<std::string> todo = split(path);
+  std::reverse(todo.begin(), todo.end());
+  std::vector<std::string> done;
+  int links = 0;
+  while (!todo.empty()) {
+    std::string part = std::move(todo.back());
+    todo.pop_back();
+    if (part == "..") {
+      if (!done.empty()) done.pop_back();
+      continue;
+    }
+    done.push_back(part);
+    std::filesystem::path host = root_ / join(done);
+    struct stat st {};
+    if (::lstat(host.c_str(), &st) != 0) return std::nullopt;
+    if (S_ISLNK(st.st_mode)) {
+      if (++links > 40) return std::nullopt;
+      std::error_code ec;
+      std::string target = std::filesystem::read_symlink(host, ec).string();
+      if (ec) return std::nullopt;
+      done.pop_back();
+      if (!target.empty() && target.front() == '/') done.clear();
+      auto more = split(target);
+      for (auto it = more.rbegin(); it != more.rend(); ++it) todo.push_back(*it);
+    } else if (!todo.empty() && !S_ISDIR(st.st_mode)) {
+      return std::nullopt;
+    }
+  }
+  return join(done);
+}
+
+std::optional<std::string> DirRootFs::read(std::string_view path, size_t limit) const {
+  auto real = resolve(path);
+  if (!real) return std::nullopt;
+  std::filesystem::path host = root_ / *real;
+  struct stat st {};
+  if (::lstat(host.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
+  return read_file(host, limit);
+}
+
+std::vector<std::string> DirRootFs::list(std::string_view path) const {
+  std::vector<std::string> names;
+  auto real = resolve(path);
+  if (!real) return names;
+  std::error_code ec;
+  std::filesystem::path host = real->empty() ? root_ : root_ / *real;
+  if (!std::filesystem::is_directory(std::filesystem::symlink_status(host, ec))) return names;
+  for (auto& e : std::filesystem::directory_iterator(host, ec)) {
+    names.push_back(e.path().filename().string());
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+}  // namespace imgstrip
