@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/rootfs.h"
 #include "core/stream.h"
 #include "fs/content_store.h"
 
@@ -49,7 +50,7 @@ struct Resolved {
   const Entry* entry = nullptr;  // null when the final path does not exist
 };
 
-class FileTree {
+class FileTree : public RootFs {
  public:
   FileTree();
   explicit FileTree(std::shared_ptr<ContentStore> contents);
@@ -72,6 +73,11 @@ class FileTree {
   std::string read(const Entry& e, size_t limit) const;
   bool has_contents() const { return contents_ != nullptr; }
   const std::shared_ptr<ContentStore>& contents() const { return contents_; }
+
+  // RootFs: lets the package-database readers and the ELF search work on the image.
+  std::optional<std::string> resolve(std::string_view path) const override;
+  std::optional<std::string> read(std::string_view path, size_t limit) const override;
+  std::vector<std::string> list(std::string_view path) const override;
 
   // Editing, used by the flattener and by tests.
   void insert(Entry e);             // replaces an entry at the same path
