@@ -59,7 +59,7 @@ class FileTree : public RootFs {
   const Entry* find(std::string_view path) const;
   // Follows symlinks in every component, and in the last one when follow_last.
   // Returns nullopt on a loop (more than 40 links) or when a component is not a directory.
-  std::optional<Resolved> resolve(std::string_view path, bool follow_last = true) const;
+  std::optional<Resolved> lookup(std::string_view path, bool follow_last = true) const;
 
   // Every entry, sorted by path bytes (so a parent comes before its children).
   const std::map<std::string, Entry, std::less<>>& entries() const { return entries_; }
