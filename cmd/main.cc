@@ -1,1 +1,68 @@
-int main() { return 0; }
+// imgstrip: turns a bloated container image into a minimal, hardened one.
+// This file only dispatches to the subcommands and maps errors to exit codes.
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <cstring>
+#include <new>
+#include <string_view>
+
+#include "commands.h"
+#include "common.h"
+#include "core/error.h"
+
+namespace {
+
+constexpr const char* kUsage =
+    "imgstrip " IMGSTRIP_VERSION
+    " - strip container images down to what they use\n"
+    "\n"
+    "Usage: imgstrip COMMAND [OPTIONS]\n"
+    "\n"
+    "Commands:\n"
+    "  inspect IMAGE        show manifest, platform, layers and configuration\n"
+    "  ls IMAGE [PATH]      list the flattened file system\n"
+    "  copy SRC DST         copy an image between transports\n"
+    "\n"
+    "Images are named like skopeo's: docker://REF (or a bare REF) for a registry,\n"
+    "oci:DIR[:TAG] for an OCI layout, docker-archive:FILE[:REF] for a docker save tarball.\n"
+    "Run 'imgstrip COMMAND --help' for a command's options.\n"
+    "Exit codes: 0 success, 1 failure, 2 usage error.\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace imgstrip::cli;
+  if (argc < 2) {
+    std::fputs(kUsage, stderr);
+    return kExitUsage;
+  }
+  std::string_view cmd = argv[1];
+  if (cmd == "-h" || cmd == "--help" || cmd == "help") {
+    std::fputs(kUsage, stdout);
+    return kExitOk;
+  }
+  if (cmd == "--version" || cmd == "version") {
+    std::puts("imgstrip " IMGSTRIP_VERSION);
+    return kExitOk;
+  }
+  try {
+    if (cmd == "inspect") return run_inspect(argc - 1, argv + 1);
+    if (cmd == "ls") return run_ls(argc - 1, argv + 1);
+    if (cmd == "copy") return run_copy(argc - 1, argv + 1);
+    fmt::print(stderr, "imgstrip: unknown command \"{}\"\n\n{}", cmd, kUsage);
+    return kExitUsage;
+  } catch (const imgstrip::UsageError& e) {
+    fmt::print(stderr, "imgstrip {}: {}\n", cmd, e.what());
+    return kExitUsage;
+  } catch (const imgstrip::Error& e) {
+    fmt::print(stderr, "imgstrip {}: {}\n", cmd, e.what());
+    return kExitFailure;
+  } catch (const std::bad_alloc&) {
+    fmt::print(stderr, "imgstrip {}: out of memory\n", cmd);
+    return kExitFailure;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "imgstrip {}: internal error: {}\n", cmd, e.what());
+    return kExitFailure;
+  }
+}

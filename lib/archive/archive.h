@@ -17,7 +17,8 @@ namespace imgstrip {
 std::unique_ptr<ImageSource> open_archive_source(const std::filesystem::path& file,
                                                  const std::optional<Reference>& ref);
 // Writes a docker-load-able archive with uncompressed layers; the file appears only at
-// commit (written beside it, then renamed).
+// commit (written beside it, then renamed). commit() returns the image ID (the config
+// digest), as docker shows it.
 std::unique_ptr<ImageSink> open_archive_sink(const std::filesystem::path& file,
                                              const std::optional<Reference>& ref);
 

@@ -62,7 +62,8 @@ std::optional<std::string> DirRootFs::resolve(std::string_view path) const {
       done.pop_back();
       if (!target.empty() && target.front() == '/') done.clear();
       auto more = split(target);
-      for (auto it = more.rbegin(); it != more.rend(); ++it) todo.push_back(*it);
+      for (auto it = more.rbegin(); it != more.rend(); ++it)
+        todo.push_back(*it);
     } else if (!todo.empty() && !S_ISDIR(st.st_mode)) {
       return std::nullopt;
     }

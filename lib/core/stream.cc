@@ -129,7 +129,8 @@ uint64_t copy_stream(ReadStream& in, WriteStream& out) {
 uint64_t drain(ReadStream& in) {
   std::unique_ptr<char[]> buf(new char[1 << 18]);
   uint64_t total = 0;
-  while (size_t got = in.read(buf.get(), 1 << 18)) total += got;
+  while (size_t got = in.read(buf.get(), 1 << 18))
+    total += got;
   return total;
 }
 

@@ -30,7 +30,9 @@ TempDir::TempDir(std::string_view prefix) : path_(make_under(default_parent(), p
 TempDir::TempDir(const std::filesystem::path& parent, std::string_view prefix)
     : path_(make_under(parent, prefix)) {}
 
-TempDir::TempDir(TempDir&& other) noexcept : path_(std::move(other.path_)) { other.path_.clear(); }
+TempDir::TempDir(TempDir&& other) noexcept : path_(std::move(other.path_)) {
+  other.path_.clear();
+}
 
 TempDir::~TempDir() {
   if (path_.empty()) return;

@@ -42,8 +42,7 @@ CopyResult copy_image(ImageSource& source, ImageSink& sink, const Platform& plat
   for (auto& l : img.manifest.layers) {
     layers.push_back({l, [&source, l]() { return open_blob(source, l); }});
   }
-  CopyResult result =
-      put_image(sink, img.manifest, img.config_bytes, layers, on_blob, &img.raw);
+  CopyResult result = put_image(sink, img.manifest, img.config_bytes, layers, on_blob, &img.raw);
   result.source_digest = img.raw.digest;
   return result;
 }

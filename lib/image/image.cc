@@ -28,9 +28,9 @@ Image load_image(ImageSource& source, const Platform& platform) {
   std::string where = fmt::format("manifest {} of {}", img.raw.digest.str(), source.name());
   img.manifest = Manifest::parse(img.raw.bytes, img.raw.media_type, where);
   img.config_bytes = read_blob(source, img.manifest.config, kMaxConfigBytes);
-  img.config = ImageConfig::parse(img.config_bytes,
-                                  fmt::format("config {} of {}", img.manifest.config.digest.str(),
-                                              source.name()));
+  img.config = ImageConfig::parse(
+      img.config_bytes,
+      fmt::format("config {} of {}", img.manifest.config.digest.str(), source.name()));
   for (size_t i = 0; i < img.manifest.layers.size(); ++i) {
     if (!media::is_layer(img.manifest.layers[i].media_type)) {
       fail("{}: layer {} has unsupported media type \"{}\"", where, i,

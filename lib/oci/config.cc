@@ -29,7 +29,9 @@ ImageConfig ImageConfig::parse(std::string_view bytes, std::string_view where) {
   return c;
 }
 
-Platform ImageConfig::platform() const { return Platform::from_json(json_); }
+Platform ImageConfig::platform() const {
+  return Platform::from_json(json_);
+}
 
 std::vector<Digest> ImageConfig::diff_ids() const {
   std::vector<Digest> out;
@@ -37,7 +39,8 @@ std::vector<Digest> ImageConfig::diff_ids() const {
   if (rootfs == json_.end()) return out;
   auto ids = rootfs->find("diff_ids");
   if (ids == rootfs->end()) return out;
-  for (auto& id : *ids) out.push_back(Digest::parse(id.get<std::string>()));
+  for (auto& id : *ids)
+    out.push_back(Digest::parse(id.get<std::string>()));
   return out;
 }
 
@@ -69,7 +72,8 @@ std::vector<std::string> ImageConfig::keys(const char* key) const {
   std::vector<std::string> out;
   const Json* v = config_field(key);
   if (v == nullptr || !v->is_object()) return out;
-  for (auto& [k, _] : v->items()) out.push_back(k);
+  for (auto& [k, _] : v->items())
+    out.push_back(k);
   return out;
 }
 
@@ -118,7 +122,8 @@ std::optional<std::string> ImageConfig::env_value(std::string_view name) const {
 void ImageConfig::set_layers(const std::vector<Digest>& diff_ids,
                              const std::vector<HistoryEntry>& history) {
   Json ids = Json::array();
-  for (auto& d : diff_ids) ids.push_back(d.str());
+  for (auto& d : diff_ids)
+    ids.push_back(d.str());
   Json rootfs = Json::object();
   rootfs["type"] = "layers";
   rootfs["diff_ids"] = ids;
@@ -135,7 +140,9 @@ void ImageConfig::set_layers(const std::vector<Digest>& diff_ids,
   json_["history"] = h;
 }
 
-void ImageConfig::set_created(std::string_view created) { json_["created"] = created; }
+void ImageConfig::set_created(std::string_view created) {
+  json_["created"] = created;
+}
 
 Json& ImageConfig::config_object() {
   auto it = json_.find("config");

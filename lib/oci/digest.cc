@@ -28,8 +28,7 @@ bool Digest::valid(std::string_view text) {
 
 Digest Digest::parse(std::string_view text) {
   if (!valid(text)) {
-    fail("invalid digest \"{}\": expected sha256:<64 lower-case hex digits>",
-         text.substr(0, 100));
+    fail("invalid digest \"{}\": expected sha256:<64 lower-case hex digits>", text.substr(0, 100));
   }
   auto colon = text.find(':');
   return Digest{std::string(text.substr(0, colon)), std::string(text.substr(colon + 1))};
@@ -46,7 +45,9 @@ Sha256::Sha256() : ctx_(std::make_unique<Ctx>()) {
   }
 }
 
-Sha256::~Sha256() { EVP_MD_CTX_free(ctx_->md); }
+Sha256::~Sha256() {
+  EVP_MD_CTX_free(ctx_->md);
+}
 
 void Sha256::update(const void* data, size_t n) {
   if (n == 0) return;
@@ -86,9 +87,12 @@ void HashingWriter::write(const void* buf, size_t n) {
   if (inner_ != nullptr) inner_->write(buf, n);
 }
 
-VerifyingReader::VerifyingReader(std::unique_ptr<ReadStream> inner, Digest expected,
-                                 int64_t size, std::string what)
-    : inner_(std::move(inner)), expected_(std::move(expected)), size_(size), what_(std::move(what)) {
+VerifyingReader::VerifyingReader(std::unique_ptr<ReadStream> inner, Digest expected, int64_t size,
+                                 std::string what)
+    : inner_(std::move(inner)),
+      expected_(std::move(expected)),
+      size_(size),
+      what_(std::move(what)) {
   if (expected_.algorithm != "sha256") {
     fail("{}: digest algorithm {} is not supported (only sha256)", what_, expected_.algorithm);
   }

@@ -15,8 +15,7 @@ Json parse_json(std::string_view bytes, std::string_view where) {
   return j;
 }
 
-std::string string_field(const Json& j, const char* key, std::string_view where,
-                         bool required) {
+std::string string_field(const Json& j, const char* key, std::string_view where, bool required) {
   auto it = j.find(key);
   if (it == j.end() || it->is_null()) {
     if (required) fail("{}: missing \"{}\"", where, key);
@@ -40,7 +39,8 @@ std::map<std::string, std::string> annotations_of(const Json& j, std::string_vie
 
 Json annotations_json(const std::map<std::string, std::string>& a) {
   Json j = Json::object();
-  for (auto& [k, v] : a) j[k] = v;
+  for (auto& [k, v] : a)
+    j[k] = v;
   return j;
 }
 
@@ -108,9 +108,10 @@ Manifest Manifest::parse(std::string_view bytes, std::string_view media_type,
   if (media::is_index(m.media_type)) fail("{}: is an index, not an image manifest", where);
   if (!media::is_manifest(m.media_type)) {
     if (m.media_type == media::kDockerSchema1 || m.media_type == media::kDockerSchema1Signed) {
-      fail("{}: Docker schema 1 manifests are not supported (push the image again with a "
-           "current client)",
-           where);
+      fail(
+          "{}: Docker schema 1 manifests are not supported (push the image again with a "
+          "current client)",
+          where);
     }
     fail("{}: unsupported manifest media type \"{}\"", where, m.media_type);
   }
@@ -138,7 +139,8 @@ std::string Manifest::serialize() const {
   j["mediaType"] = media_type;
   j["config"] = config.to_json();
   Json layers_json = Json::array();
-  for (auto& l : layers) layers_json.push_back(l.to_json());
+  for (auto& l : layers)
+    layers_json.push_back(l.to_json());
   j["layers"] = layers_json;
   if (annotations.empty()) {
     j.erase("annotations");
@@ -170,7 +172,8 @@ std::string Index::serialize() const {
   j["schemaVersion"] = 2;
   j["mediaType"] = media_type;
   Json list = Json::array();
-  for (auto& d : manifests) list.push_back(d.to_json());
+  for (auto& d : manifests)
+    list.push_back(d.to_json());
   j["manifests"] = list;
   if (annotations.empty()) {
     j.erase("annotations");
@@ -183,7 +186,7 @@ std::string Index::serialize() const {
 const Descriptor& Index::select(const Platform& want, std::string_view where) const {
   const Descriptor* best = nullptr;
   for (auto& d : manifests) {
-    if (!media::is_manifest(d.media_type)) continue;  // attestations, nested indexes
+    if (!media::is_manifest(d.media_type)) continue;          // attestations, nested indexes
     if (d.platform && d.platform->os == "unknown") continue;  // buildx attestation manifests
     if (!d.platform) {
       if (manifests.size() == 1) return d;
@@ -223,12 +226,14 @@ Manifest convert_manifest(const Manifest& m, bool to_docker) {
   out.media_type = std::string(to_docker ? media::kDockerManifest : media::kOciManifest);
   out.config.media_type = std::string(to_docker ? media::kDockerConfig : media::kOciConfig);
   for (auto& l : out.layers) {
-    l.media_type = std::string(media::layer_type(media::layer_compression(l.media_type), to_docker));
+    l.media_type =
+        std::string(media::layer_type(media::layer_compression(l.media_type), to_docker));
   }
   if (to_docker) {
     // Docker schema 2 has no annotations; drop them rather than emit an invalid document.
     out.annotations.clear();
-    for (auto& l : out.layers) l.annotations.clear();
+    for (auto& l : out.layers)
+      l.annotations.clear();
     out.config.annotations.clear();
   }
   return out;

@@ -31,9 +31,15 @@ inline constexpr std::string_view kDockerSchema1 =
 
 enum class Compression { None, Gzip, Zstd };
 
-inline bool is_index(std::string_view t) { return t == kOciIndex || t == kDockerManifestList; }
-inline bool is_manifest(std::string_view t) { return t == kOciManifest || t == kDockerManifest; }
-inline bool is_docker(std::string_view t) { return t.starts_with("application/vnd.docker."); }
+inline bool is_index(std::string_view t) {
+  return t == kOciIndex || t == kDockerManifestList;
+}
+inline bool is_manifest(std::string_view t) {
+  return t == kOciManifest || t == kDockerManifest;
+}
+inline bool is_docker(std::string_view t) {
+  return t.starts_with("application/vnd.docker.");
+}
 
 // Whether a media type names a layer, and how it is compressed. Unknown types are not
 // layers (callers report them).

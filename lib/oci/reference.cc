@@ -7,7 +7,9 @@
 namespace imgstrip {
 namespace {
 
-bool lower_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
+bool lower_alnum(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
 
 // path-component := [a-z0-9]+ (separator [a-z0-9]+)*, separator := [_.] | __ | -+
 bool valid_path_component(std::string_view s) {
@@ -19,7 +21,8 @@ bool valid_path_component(std::string_view s) {
       continue;
     }
     size_t j = i;
-    while (j < s.size() && !lower_alnum(s[j])) ++j;
+    while (j < s.size() && !lower_alnum(s[j]))
+      ++j;
     std::string_view sep = s.substr(i, j - i);
     bool ok = sep == "." || sep == "_" || sep == "__" ||
               sep.find_first_not_of('-') == std::string_view::npos;
@@ -109,9 +112,10 @@ Reference Reference::parse(std::string_view text) {
   if (colon != std::string_view::npos && (slash == std::string_view::npos || colon > slash)) {
     std::string_view tag = rest.substr(colon + 1);
     if (!valid_tag(tag)) {
-      usage_fail("invalid image reference \"{}\": bad tag \"{}\" (letters, digits, '_', '.', '-'; "
-                 "at most 128)",
-                 shown, tag);
+      usage_fail(
+          "invalid image reference \"{}\": bad tag \"{}\" (letters, digits, '_', '.', '-'; "
+          "at most 128)",
+          shown, tag);
     }
     r.tag = std::string(tag);
     rest = rest.substr(0, colon);
@@ -125,7 +129,8 @@ Reference Reference::parse(std::string_view text) {
   } else {
     std::string_view head = rest.substr(0, first);
     bool has_upper = false;
-    for (char c : head) has_upper |= std::isupper(static_cast<unsigned char>(c)) != 0;
+    for (char c : head)
+      has_upper |= std::isupper(static_cast<unsigned char>(c)) != 0;
     if (head.find_first_of(".:") != std::string_view::npos || head == "localhost" || has_upper) {
       if (!valid_domain(head)) {
         usage_fail("invalid image reference \"{}\": bad registry host \"{}\"", shown, head);
@@ -146,7 +151,8 @@ Reference Reference::parse(std::string_view text) {
     std::string_view comp = remainder.substr(start, sep - start);
     if (!valid_path_component(comp)) {
       bool upper = false;
-      for (char c : comp) upper |= std::isupper(static_cast<unsigned char>(c)) != 0;
+      for (char c : comp)
+        upper |= std::isupper(static_cast<unsigned char>(c)) != 0;
       if (upper) {
         usage_fail("invalid image reference \"{}\": repository name must be lowercase", shown);
       }
@@ -160,8 +166,7 @@ Reference Reference::parse(std::string_view text) {
     r.repository = "library/" + r.repository;
   }
   if (r.registry.size() + 1 + r.repository.size() > 255) {
-    usage_fail("invalid image reference \"{}\": repository name longer than 255 characters",
-               shown);
+    usage_fail("invalid image reference \"{}\": repository name longer than 255 characters", shown);
   }
   if (r.tag.empty() && !r.digest) r.tag = "latest";
   return r;

@@ -1,0 +1,10 @@
+// Entry points of the subcommands; each returns the process exit code.
+#pragma once
+
+namespace imgstrip::cli {
+
+int run_inspect(int argc, char** argv);
+int run_ls(int argc, char** argv);
+int run_copy(int argc, char** argv);
+
+}  // namespace imgstrip::cli

@@ -1,0 +1,29 @@
+// Flags shared by the commands, and the helpers that turn them into library requests.
+#pragma once
+
+#include <cxxopts.hpp>
+#include <string>
+
+#include "oci/platform.h"
+#include "registry/options.h"
+#include "transport/transport.h"
+
+namespace imgstrip::cli {
+
+// The exit codes of every command.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;
+inline constexpr int kExitUsage = 2;
+
+// Adds --platform, --creds, --authfile, --tls-verify, --cert-dir, --jobs, --quiet.
+void add_transport_flags(cxxopts::Options& options);
+RegistryOptions registry_options(const cxxopts::ParseResult& args);
+Platform platform(const cxxopts::ParseResult& args);
+bool quiet(const cxxopts::ParseResult& args);
+
+// Parses argv for a command; prints help and exits 0 for --help. Throws UsageError.
+cxxopts::ParseResult parse(cxxopts::Options& options, int argc, char** argv);
+
+std::string human_size(uint64_t bytes);
+
+}  // namespace imgstrip::cli
