@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The full test suite: installs dependencies, builds, runs every unit test (ctest) and
+# every end-to-end test (tests/e2e) against real tools. Exit status 0 only if all pass.
+# Set IMGSTRIP_SANITIZE=1 to build and test with AddressSanitizer + UBSan.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+if [ "${IMGSTRIP_SANITIZE:-0}" = 1 ]; then
+  BUILD_DIR=${BUILD_DIR:-build-asan} bash scripts/build.sh -DIMGSTRIP_SANITIZE=ON
+  BUILD_DIR=${BUILD_DIR:-build-asan}
+else
+  bash scripts/build.sh
+  BUILD_DIR=${BUILD_DIR:-build}
+fi
+
+status=0
+echo "== unit tests"
+(cd "$BUILD_DIR" && ctest --output-on-failure -j 2) || status=1
+
+echo "== end-to-end tests"
+IMGSTRIP="$PWD/$BUILD_DIR/cmd/imgstrip" bash tests/e2e/run.sh || status=1
+exit $status
