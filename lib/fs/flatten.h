@@ -17,8 +17,8 @@
 namespace imgstrip {
 
 struct FlattenOptions {
-  bool keep_contents = true;                 // spool file contents for later reading
-  std::filesystem::path spool_dir;           // where the spool file goes (default TMPDIR)
+  bool keep_contents = true;                    // spool file contents for later reading
+  std::filesystem::path spool_dir;              // where the spool file goes (default TMPDIR)
   uint64_t max_file_size = uint64_t{64} << 30;  // a larger entry is rejected as absurd
   uint64_t max_entries = 20'000'000;
   uint64_t max_path_length = 4096;
@@ -28,6 +28,8 @@ class Flattener {
  public:
   explicit Flattener(FlattenOptions options = {});
   // Applies the next layer; `name` identifies it in errors ("layer 2 (sha256:...)").
+  // Reads `layer` to its end (so a verifying stream checks its digest). After an Error
+  // the tree is incomplete and the Flattener should be dropped.
   void apply(ReadStream& layer, std::string_view name);
   // The merged tree; the Flattener is spent afterwards.
   FileTree finish();
@@ -37,6 +39,7 @@ class Flattener {
   FileTree tree_;
   uint16_t next_layer_ = 0;
   uint64_t next_inode_ = 1;
+  uint64_t entries_seen_ = 0;  // tar entries read over all layers, against max_entries
 };
 
 // Flattens every layer of an image read from `source`, verifying each blob's digest.

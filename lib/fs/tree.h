@@ -18,7 +18,15 @@
 
 namespace imgstrip {
 
-enum class FileType : uint8_t { Regular, Directory, Symlink, CharDevice, BlockDevice, Fifo, Socket };
+enum class FileType : uint8_t {
+  Regular,
+  Directory,
+  Symlink,
+  CharDevice,
+  BlockDevice,
+  Fifo,
+  Socket
+};
 
 std::string_view file_type_name(FileType t);
 
@@ -31,8 +39,8 @@ struct Entry {
   std::string uname;  // as recorded in the tar header, may be empty
   std::string gname;
   int64_t mtime = 0;
-  uint64_t size = 0;      // regular files
-  std::string link;       // symlink target, as written
+  uint64_t size = 0;       // regular files
+  std::string link;        // symlink target, as written
   uint32_t dev_major = 0;  // device nodes (kept as metadata only)
   uint32_t dev_minor = 0;
   std::vector<std::pair<std::string, std::string>> xattrs;  // sorted by name
@@ -46,7 +54,7 @@ struct Entry {
 // A path resolved through symlinks, confined to the tree's root (as the kernel does
 // inside a chroot: ".." at the root stays at the root, absolute targets start there).
 struct Resolved {
-  std::string path;             // the final path, no symlinks left in it
+  std::string path;              // the final path, no symlinks left in it
   const Entry* entry = nullptr;  // null when the final path does not exist
 };
 
@@ -80,7 +88,7 @@ class FileTree : public RootFs {
   std::vector<std::string> list(std::string_view path) const override;
 
   // Editing, used by the flattener and by tests.
-  void insert(Entry e);             // replaces an entry at the same path
+  void insert(Entry e);                // replaces an entry at the same path
   void remove(std::string_view path);  // the entry and everything below it
   // Removes everything below `dir` whose layer is lower than `layer`.
   void remove_below(std::string_view dir, uint16_t layer);
