@@ -350,7 +350,6 @@ std::string write_dpkg_status(const std::vector<const Package*>& kept) {
   std::string out;
   for (const Package* p : kept) {
     if (p->stanza.empty()) continue;
-    if (!out.empty()) out += '\n';
     bool has_status = false;
     for (size_t i = 0; i < p->stanza.size();) {
       size_t j = p->stanza.find('\n', i);
@@ -371,6 +370,7 @@ std::string write_dpkg_status(const std::vector<const Package*>& kept) {
       out.append(p->stanza, first);
     }
     if (!out.ends_with('\n')) out += '\n';
+    out += '\n';  // dpkg ends every stanza, the last one too, with a blank line
   }
   return out;
 }

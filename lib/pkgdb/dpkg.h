@@ -43,8 +43,8 @@ bool dpkg_state_present(std::string_view state);
 std::vector<Package> read_dpkg(const RootFs& root);
 
 // The text of a var/lib/dpkg/status that lists exactly `kept`, each with its original
-// stanza verbatim (a "Status: install ok installed" line is added to stanzas from
-// status.d, which have none).
+// stanza verbatim and a blank line after each, as dpkg writes it (a "Status: install ok
+// installed" line is added to stanzas from status.d, which have none).
 std::string write_dpkg_status(const std::vector<const Package*>& kept);
 
 // The contents of var/lib/dpkg/info/NAME.list for `package` after stripping: "/." and the
