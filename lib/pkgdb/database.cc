@@ -53,8 +53,12 @@ PackageDb::PackageDb(DbKind kind, std::vector<Package> packages)
       add(names_, p.name + "-" + p.version, i);
       std::string_view version = p.version;
       if (size_t colon = version.find(':'); colon != std::string_view::npos) {
-        version.remove_prefix(colon + 1);  // rpm -q takes N-V-R without the epoch
+        // rpm -qa prints N-V-R.A without the epoch.
+        version.remove_prefix(colon + 1);
         add(names_, p.name + "-" + std::string(version), i);
+        if (!p.architecture.empty()) {
+          add(names_, p.name + "-" + std::string(version) + "." + p.architecture, i);
+        }
       }
       if (size_t dash = version.rfind('-'); dash != std::string_view::npos) {
         add(names_, p.name + "-" + std::string(version.substr(0, dash)), i);

@@ -24,9 +24,10 @@ class PackageDb {
   DbKind kind() const { return kind_; }
   const std::vector<Package>& packages() const { return packages_; }
 
-  // The package called `name`: its name, dpkg "name:arch", rpm NEVRA ("bash-5.1-1.x86_64"),
-  // name-version[-release] or name.arch; else the first package providing `name` (a
-  // virtual name); else, for an absolute path ("/bin/sh", as rpm requires), its owner.
+  // The package called `name`: its name, dpkg "name:arch", rpm NEVRA with or without the
+  // epoch ("bash-5.1-1.x86_64", as rpm -qa prints it), name-version[-release] or name.arch; else
+  // the first package providing `name` (a virtual name); else, for an absolute path ("/bin/sh", as
+  // rpm requires), its owner.
   const Package* find(std::string_view name) const;
   // Every package providing `name` (Provides / p:), in database order.
   std::vector<const Package*> providers(std::string_view name) const;
