@@ -25,6 +25,18 @@ Dependency parse_atom(std::string_view atom) {
   return d;
 }
 
+bool has_dot_component(std::string_view path) {
+  size_t i = 0;
+  while (i <= path.size()) {
+    size_t j = path.find('/', i);
+    if (j == std::string_view::npos) j = path.size();
+    std::string_view part = path.substr(i, j - i);
+    if (part == "." || part == "..") return true;
+    i = j + 1;
+  }
+  return false;
+}
+
 std::vector<std::string_view> words(std::string_view s) {
   std::vector<std::string_view> out;
   size_t i = 0;
@@ -127,12 +139,14 @@ std::vector<Package> parse_apk_installed(std::string_view text, std::string_view
           value.remove_prefix(1);
         while (!value.empty() && value.back() == '/')
           value.remove_suffix(1);
+        if (has_dot_component(value)) fail("{}:{}: invalid directory '{}'", file, lineno, value);
         dir = std::string(value);
         have_dir = true;
         if (!dir.empty()) current.files.push_back(dir);
         break;
       case 'R':
-        if (value.empty() || value.find('/') != std::string_view::npos) {
+        if (value.empty() || value.find('/') != std::string_view::npos || value == "." ||
+            value == "..") {
           fail("{}:{}: invalid file name '{}'", file, lineno, value);
         }
         if (!have_dir) fail("{}:{}: R: (file) before any F: (directory)", file, lineno);
