@@ -58,11 +58,14 @@ long ArchiveReader::read_callback(struct archive* a, void* self, const void** bu
 
 archive_entry* ArchiveReader::next() {
   if (at_end_) return nullptr;
+  std::string previous = std::move(entry_);
   entry_.clear();
   archive_entry* entry = nullptr;
   int rc = archive_read_next_header(archive_, &entry);
   if (rc == ARCHIVE_EOF) {
     at_end_ = true;
+    // libarchive may have seen the end and ignored a failing last read (a digest check).
+    if (stream_error_) fail_with("");
     try {
       drain(in_);
     } catch (const Error& e) {
@@ -72,7 +75,9 @@ archive_entry* ArchiveReader::next() {
   }
   // ARCHIVE_WARN covers names that cannot be converted to the locale's charset; the raw
   // bytes are still there and that is what we want.
-  if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN) fail_with("");
+  if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN) {
+    fail_with(previous.empty() ? "" : fmt::format("after \"{}\"", previous));
+  }
   return entry;
 }
 
@@ -100,6 +105,7 @@ void ArchiveReader::skip() {
 
 void ArchiveReader::fail_with(std::string_view entry) {
   std::string where = entry.empty() ? name_ : fmt::format("{}: entry {}", name_, entry);
+  at_end_ = true;  // nothing more can be read
   if (stream_error_) {
     auto error = stream_error_;
     stream_error_ = nullptr;

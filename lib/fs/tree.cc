@@ -150,7 +150,7 @@ std::vector<const Entry*> FileTree::children(std::string_view dir) const {
   auto normal = normal_form(dir);
   if (!normal) return out;
   std::string prefix = normal->empty() ? "" : *normal + "/";
-  auto it = entries_.upper_bound(*normal);
+  auto it = normal->empty() ? entries_.upper_bound("") : entries_.lower_bound(prefix);
   while (it != entries_.end() && it->first.starts_with(prefix)) {
     std::string_view rest = std::string_view(it->first).substr(prefix.size());
     size_t slash = rest.find('/');

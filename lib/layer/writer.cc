@@ -104,7 +104,11 @@ class TarWriter {
     archive_entry_clear(entry_);
     return entry_;
   }
-  void header(std::string_view path) { check(archive_write_header(archive_, entry_), path); }
+  void header(std::string_view path) {
+    // ARCHIVE_WARN: a name that is not valid in the locale's charset (always so for
+    // non-ASCII names in the C locale) is written as raw bytes with hdrcharset=BINARY.
+    if (archive_write_header(archive_, entry_) < ARCHIVE_WARN) raise(path);
+  }
   void data(const void* buf, size_t n, std::string_view path) {
     if (archive_write_data(archive_, buf, n) < 0) raise(path);
   }
