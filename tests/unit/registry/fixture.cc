@@ -44,7 +44,7 @@ int free_port() {
 }
 
 void run(const std::string& command) {
-  int rc = std::system((command + " >/dev/null 2>&1").c_str());
+  int rc = std::system(("(" + command + ") >/dev/null 2>&1").c_str());
   INFO(command);
   REQUIRE(rc == 0);
 }

@@ -81,6 +81,7 @@ class TokenServer {
   TokenServer(std::string user, std::string password);
   // YAML for the registry config's auth block.
   std::string auth_yaml() const;
+  std::string realm() const { return "http://" + server_.host() + "/token"; }
   int tokens_issued() const { return issued_; }
   int refusals() const { return refused_; }
   std::string last_scope() const;
