@@ -66,6 +66,11 @@ int run_copy(int argc, char** argv) {
   Location from = Location::parse(args["src"].as<std::string>());
   Location to = Location::parse(args["dst"].as<std::string>());
   RegistryOptions ro = registry_options(args);
+  if (from.kind == Location::Kind::Registry && to.kind == Location::Kind::Registry &&
+      from.reference->registry == to.reference->registry &&
+      from.reference->repository != to.reference->repository) {
+    ro.mount_from = from.reference->repository;  // blobs can be mounted, not uploaded
+  }
   bool show = static_cast<bool>(ro.on_progress);
   auto source = open_source(from, ro);
   auto sink = open_sink(to, ro);
