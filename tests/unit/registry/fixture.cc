@@ -482,8 +482,8 @@ TestImage make_image(const std::string& seed, const std::string& arch, size_t ra
     std::string data(random_bytes, '\0');
     for (auto& c : data)
       c = static_cast<char>(rng());
-    diff_ids.push_back(sha256_of(data).str());
-    img.layers.push_back(std::move(data));
+    diff_ids.push_back(sha256_of(tar_gz("random.bin", data, false)).str());
+    img.layers.push_back(tar_gz("random.bin", data));
   }
   Json config = {{"architecture", arch},
                  {"os", "linux"},

@@ -131,8 +131,8 @@ struct TestImage {
   imgstrip::Manifest manifest;
   imgstrip::RawManifest raw;
 };
-// One gzip tar layer with a file whose content depends on `seed`, plus `random_bytes` of
-// incompressible data as a second layer when non-zero.
+// One gzip tar layer with a file whose content depends on `seed`, plus a second gzip tar
+// layer holding `random_bytes` of incompressible data when non-zero.
 TestImage make_image(const std::string& seed, const std::string& arch = "amd64",
                      size_t random_bytes = 0, bool docker = false);
 // Pushes with imgstrip's sink (put_image); returns the manifest digest.
