@@ -212,7 +212,7 @@ TEST_CASE("rpm header: inconsistent packages") {
 namespace {
 
 std::filesystem::path rpm_roots() {
-  return test::fixture("make-rpm-root.sh", "rpm-roots");
+  return test::fixture("make-rpm-root.sh", "rpm-roots-v3");
 }
 
 const Package& named(const PackageDb& db, const std::string& name) {
@@ -276,7 +276,7 @@ TEST_CASE("rpm sqlite database made by rpm", "[rpm]") {
 TEST_CASE("rpm BerkeleyDB Packages files read like the sqlite original", "[rpm]") {
   DirRootFs sqlite(rpm_roots() / "sqlite");
   auto expected = read_rpm(sqlite);
-  for (auto variant : {"bdb", "bdb512", "bdbchain", "bdbmany"}) {
+  for (auto variant : {"bdb", "bdb512", "bdbchain", "bdbmany", "bdbchk"}) {
     INFO(variant);
     DirRootFs root(rpm_roots() / variant);
     CHECK(find_rpm_db(root) == "var/lib/rpm/Packages");
