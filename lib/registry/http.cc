@@ -92,6 +92,11 @@ HttpTransfer::HttpTransfer(std::unique_ptr<Handles> handles, Http& owner,
   curl_easy_setopt(e, CURLOPT_WRITEDATA, this);
   curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, &HttpTransfer::on_header);
   curl_easy_setopt(e, CURLOPT_HEADERDATA, this);
+  if (cancel_ != nullptr) {  // abort promptly, even while waiting for headers
+    curl_easy_setopt(e, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(e, CURLOPT_XFERINFOFUNCTION, &HttpTransfer::on_progress);
+    curl_easy_setopt(e, CURLOPT_XFERINFODATA, this);
+  }
 
   const TlsSettings& tls = owner.tls_;
   curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, tls.verify ? 1L : 0L);
@@ -150,6 +155,11 @@ size_t HttpTransfer::on_write(char* data, size_t size, size_t n, void* p) {
   }
   self->buffer_.append(data, size * n);
   return size * n;
+}
+
+int HttpTransfer::on_progress(void* p, int64_t, int64_t, int64_t, int64_t) {
+  auto* self = static_cast<HttpTransfer*>(p);
+  return self->cancel_->load() ? 1 : 0;
 }
 
 size_t HttpTransfer::on_header(char* data, size_t size, size_t n, void* p) {

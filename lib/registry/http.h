@@ -67,6 +67,7 @@ class HttpTransfer : public ReadStream {
   static size_t on_write(char* data, size_t size, size_t n, void* self);
   static size_t on_header(char* data, size_t size, size_t n, void* self);
   static size_t on_read(char* data, size_t size, size_t n, void* self);
+  static int on_progress(void* self, int64_t, int64_t, int64_t, int64_t);
   void step();
   void finish();
 

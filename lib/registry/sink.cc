@@ -78,7 +78,6 @@ class RegistrySink : public ImageSink {
     }
     Response r = client_.fetch(start, 64 << 10);
     if (mount && r.status == 201) {
-      ++mounted_;
       confirmed_.insert(d.digest);
       client_.report(TransferProgress{d.digest, static_cast<uint64_t>(d.size), d.size, true});
       return;
@@ -257,7 +256,6 @@ class RegistrySink : public ImageSink {
   Client client_;
   std::optional<RawManifest> manifest_;
   std::set<Digest> confirmed_;
-  int mounted_ = 0;
 };
 
 }  // namespace
