@@ -53,7 +53,7 @@ class Reader {
   }
 
   void visit_all(const std::function<void(const BdbRecord&)>& visit) {
-    std::vector<bool> seen(pages_, false);
+    seen_.assign(pages_, false);
     if (max_bucket_ >= pages_) {
       fail("{}: offset 72: {} buckets but only {} pages", where_, uint64_t{max_bucket_} + 1,
            pages_);
@@ -69,9 +69,7 @@ class Reader {
           fail("{}: bucket {} leads to page {} past the last page {}", where_, bucket, pgno,
                pages_ - 1);
         }
-        if (seen[pgno])
-          fail("{}: page {} is reached twice (a loop in the page chain)", where_, pgno);
-        seen[pgno] = true;
+        mark_seen(pgno);
         visit_page(static_cast<uint32_t>(pgno), visit);
         pgno = page_u32(pgno, 16);
       }
@@ -99,6 +97,13 @@ class Reader {
   uint16_t page_u16(uint64_t pgno, size_t off) const { return u16(page_offset(pgno) + off); }
   uint8_t page_type(uint64_t pgno) const {
     return static_cast<uint8_t>(file_[page_offset(pgno) + 25]);
+  }
+
+  // Every page belongs to one bucket chain or one overflow item; a page reached twice is a
+  // loop or a hostile file making us read the same pages over and over.
+  void mark_seen(uint64_t pgno) {
+    if (seen_[pgno]) fail("{}: page {} is reached twice", where_, pgno);
+    seen_[pgno] = true;
   }
 
   void check_page(uint64_t pgno) const {
@@ -165,6 +170,7 @@ class Reader {
              pgno, index, total, buf.size(), next);
       }
       check_page(next);
+      mark_seen(next);  // each overflow page belongs to one item: reading stays linear
       if (page_type(next) != kPageOverflow) {
         fail("{}: page {} (offset {}) has type {}, expected an overflow page", where_, next,
              page_offset(next), page_type(next));
@@ -187,6 +193,7 @@ class Reader {
   uint64_t pages_ = 0;
   uint32_t max_bucket_ = 0;
   uint32_t spares_[32] = {};
+  std::vector<bool> seen_;
 };
 
 }  // namespace

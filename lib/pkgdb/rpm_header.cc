@@ -98,6 +98,11 @@ RpmHeader RpmHeader::parse(std::string_view blob, std::string where) {
   h.data_start_ = index_start + size_t{il} * 16;
   h.data_.assign(blob.substr(h.data_start_, dl));
   h.entries_.reserve(il);
+  std::vector<uint32_t> nuls;
+  for (size_t pos = h.data_.find('\0'); pos != std::string::npos;
+       pos = h.data_.find('\0', pos + 1)) {
+    nuls.push_back(static_cast<uint32_t>(pos));
+  }
   for (uint32_t i = 0; i < il; ++i) {
     const unsigned char* e = bytes + index_start + size_t{i} * 16;
     Entry entry{be32(e), be32(e + 4), be32(e + 8), be32(e + 12), i};
@@ -125,19 +130,20 @@ RpmHeader RpmHeader::parse(std::string_view blob, std::string where) {
         fail("{}: offset {}: index entry {} (tag {}) is a STRING with count {}", h.where_, at, i,
              entry.tag, entry.count);
       }
-      // Every string needs its NUL inside the data store.
       if (entry.count > avail) {
         fail("{}: offset {}: index entry {} (tag {}) claims {} strings in {} bytes", h.where_, at,
              i, entry.tag, entry.count, avail);
       }
-      size_t pos = entry.offset;
-      for (uint32_t k = 0; k < entry.count; ++k) {
-        size_t nul = h.data_.find('\0', pos);
-        if (nul == std::string::npos) {
-          fail("{}: offset {}: string {} of tag {} has no terminating NUL", h.where_,
-               h.data_start_ + pos, k, entry.tag);
-        }
-        pos = nul + 1;
+      // Every string needs its NUL inside the data store: the strings are consecutive, so
+      // the k-th one ends at the k-th NUL from the entry's offset. Looking that up in the
+      // list of NUL positions keeps hostile headers (many entries over the same bytes)
+      // linear.
+      auto first = std::lower_bound(nuls.begin(), nuls.end(), entry.offset);
+      size_t left = static_cast<size_t>(nuls.end() - first);
+      if (entry.count > left) {
+        size_t end = left == 0 ? entry.offset : nuls.back() + 1;
+        fail("{}: offset {}: string {} of tag {} has no terminating NUL", h.where_,
+             h.data_start_ + end, left, entry.tag);
       }
     }
     h.entries_.push_back(entry);
