@@ -1,0 +1,165 @@
+#include "seccomp/analysis_cache.h"
+
+#include <system_error>
+
+#include "core/error.h"
+#include "core/stream.h"
+#include "oci/digest.h"
+
+namespace imgstrip {
+
+namespace {
+
+using nlohmann::json;
+
+json value_to_json(const ValueSet& v) {
+  json j = json::object();
+  if (!v.constants.empty()) j["c"] = v.constants;
+  if (v.param) j["p"] = *v.param;
+  if (v.unknown) j["u"] = v.why;
+  return j;
+}
+
+ValueSet value_from_json(const json& j) {
+  ValueSet v;
+  if (j.contains("c")) v.constants = j.at("c").get<std::vector<int64_t>>();
+  if (j.contains("p")) v.param = j.at("p").get<int>();
+  if (j.contains("u")) {
+    v.unknown = true;
+    v.why = j.at("u").get<std::string>();
+  }
+  return v;
+}
+
+}  // namespace
+
+json analysis_to_json(const ObjectAnalysis& a) {
+  json fns = json::array();
+  for (const auto& f : a.functions) {
+    json jf = {{"s", f.start}, {"e", f.end}};
+    if (!f.name.empty()) jf["n"] = f.name;
+    if (f.number_param) jf["w"] = *f.number_param;
+    if (!f.syscalls.empty()) {
+      json sites = json::array();
+      for (const auto& s : f.syscalls)
+        sites.push_back({s.addr, value_to_json(s.number)});
+      jf["sc"] = std::move(sites);
+    }
+    if (!f.calls.empty()) {
+      json calls = json::array();
+      for (const auto& c : f.calls) {
+        json jc = {{"a", c.addr}};
+        if (c.import.empty())
+          jc["t"] = c.target;
+        else
+          jc["i"] = c.import;
+        if (c.tail) jc["j"] = true;
+        if (c.number) jc["v"] = value_to_json(*c.number);
+        calls.push_back(std::move(jc));
+      }
+      jf["c"] = std::move(calls);
+    }
+    if (!f.takes.empty()) jf["t"] = f.takes;
+    if (!f.takes_imports.empty()) jf["ti"] = f.takes_imports;
+    fns.push_back(std::move(jf));
+  }
+  json j = {{"format", ObjectAnalysis::kFormat},
+            {"arch", arch_name(a.arch)},
+            {"functions", std::move(fns)},
+            {"init", a.init},
+            {"fini", a.fini},
+            {"data_refs", a.data_refs},
+            {"data_imports", a.data_imports},
+            {"exports", a.exports},
+            {"notes", a.notes},
+            {"instructions", a.instructions}};
+  if (a.entry) j["entry"] = *a.entry;
+  return j;
+}
+
+ObjectAnalysis analysis_from_json(const json& j) {
+  try {
+    if (j.at("format").get<int>() != ObjectAnalysis::kFormat) fail("analysis format differs");
+    ObjectAnalysis a;
+    auto arch = parse_arch(j.at("arch").get<std::string>());
+    if (!arch) fail("unknown architecture");
+    a.arch = *arch;
+    if (j.contains("entry")) a.entry = j.at("entry").get<uint64_t>();
+    for (const auto& jf : j.at("functions")) {
+      Function f;
+      f.start = jf.at("s").get<uint64_t>();
+      f.end = jf.at("e").get<uint64_t>();
+      if (jf.contains("n")) f.name = jf.at("n").get<std::string>();
+      if (jf.contains("w")) f.number_param = jf.at("w").get<int>();
+      if (jf.contains("sc"))
+        for (const auto& s : jf.at("sc"))
+          f.syscalls.push_back({s.at(0).get<uint64_t>(), value_from_json(s.at(1))});
+      if (jf.contains("c")) {
+        for (const auto& jc : jf.at("c")) {
+          CallSite c;
+          c.addr = jc.at("a").get<uint64_t>();
+          if (jc.contains("i"))
+            c.import = jc.at("i").get<std::string>();
+          else
+            c.target = jc.at("t").get<uint64_t>();
+          c.tail = jc.contains("j");
+          if (jc.contains("v")) c.number = value_from_json(jc.at("v"));
+          f.calls.push_back(std::move(c));
+        }
+      }
+      if (jf.contains("t")) f.takes = jf.at("t").get<std::vector<uint64_t>>();
+      if (jf.contains("ti")) f.takes_imports = jf.at("ti").get<std::vector<std::string>>();
+      a.functions.push_back(std::move(f));
+    }
+    a.init = j.at("init").get<std::vector<uint64_t>>();
+    a.fini = j.at("fini").get<std::vector<uint64_t>>();
+    a.data_refs = j.at("data_refs").get<std::vector<uint64_t>>();
+    a.data_imports = j.at("data_imports").get<std::vector<std::string>>();
+    a.exports = j.at("exports").get<std::map<std::string, uint64_t>>();
+    a.notes = j.at("notes").get<std::vector<std::string>>();
+    a.instructions = j.at("instructions").get<uint64_t>();
+    return a;
+  } catch (const json::exception& e) {
+    fail("malformed cached analysis: {}", e.what());
+  }
+}
+
+AnalysisCache::AnalysisCache(std::filesystem::path dir) : dir_(std::move(dir)) {}
+
+std::filesystem::path AnalysisCache::path_of(std::string_view digest_hex) const {
+  return dir_ / (std::string(digest_hex) + ".json");
+}
+
+std::optional<ObjectAnalysis> AnalysisCache::get(std::string_view digest_hex) const {
+  if (dir_.empty()) return std::nullopt;
+  std::error_code ec;
+  auto path = path_of(digest_hex);
+  if (!std::filesystem::is_regular_file(path, ec)) return std::nullopt;
+  try {
+    return analysis_from_json(json::parse(read_file(path, size_t{1} << 30)));
+  } catch (const std::exception&) {
+    return std::nullopt;  // stale or damaged: analysed again and overwritten
+  }
+}
+
+void AnalysisCache::put(std::string_view digest_hex, const ObjectAnalysis& a) const {
+  if (dir_.empty()) return;
+  std::error_code ec;
+  std::filesystem::create_directories(dir_, ec);
+  if (ec) fail("cannot create analysis cache {}: {}", dir_.string(), ec.message());
+  write_file_atomic(path_of(digest_hex), analysis_to_json(a).dump());
+}
+
+ObjectAnalysis AnalysisCache::analyze(std::string bytes, const std::string& name, bool* hit) const {
+  std::string digest = sha256_of(bytes).hex;
+  if (auto cached = get(digest)) {
+    if (hit) *hit = true;
+    return std::move(*cached);
+  }
+  if (hit) *hit = false;
+  ObjectAnalysis a = analyze_object(ElfFile::parse(std::move(bytes), name));
+  put(digest, a);
+  return a;
+}
+
+}  // namespace imgstrip

@@ -1,0 +1,39 @@
+// Per-object analysis results cached by content: one JSON file per object, named by the
+// sha256 of the file's bytes, in a cache directory. An unchanged binary is never
+// disassembled twice. Entries of another format version are ignored and rewritten.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "seccomp/object_analysis.h"
+
+namespace imgstrip {
+
+nlohmann::json analysis_to_json(const ObjectAnalysis& a);
+// Throws Error when `j` is not an analysis of the current format.
+ObjectAnalysis analysis_from_json(const nlohmann::json& j);
+
+class AnalysisCache {
+ public:
+  // An empty directory disables the cache.
+  explicit AnalysisCache(std::filesystem::path dir = {});
+
+  std::optional<ObjectAnalysis> get(std::string_view digest_hex) const;
+  void put(std::string_view digest_hex, const ObjectAnalysis& a) const;
+  bool enabled() const { return !dir_.empty(); }
+
+  // The analysis of `bytes` (named `name` in messages), from the cache or computed (and
+  // stored). `hit` tells which.
+  ObjectAnalysis analyze(std::string bytes, const std::string& name, bool* hit = nullptr) const;
+
+ private:
+  std::filesystem::path path_of(std::string_view digest_hex) const;
+  std::filesystem::path dir_;
+};
+
+}  // namespace imgstrip

@@ -1,0 +1,373 @@
+#include "seccomp/call_graph.h"
+
+#include <algorithm>
+#include <deque>
+#include <set>
+#include <unordered_map>
+
+#include "core/error.h"
+
+namespace imgstrip {
+
+namespace {
+
+constexpr uint32_t kNone = UINT32_MAX;
+
+std::string function_label(const Function& f) {
+  return f.name.empty() ? fmt::format("fn_{:#x}", f.start) : f.name;
+}
+
+class Graph {
+ public:
+  Graph(const std::vector<GraphObject>& objects) : objs_(objects) {}
+  SyscallAnalysis run(FallbackPolicy fallback);
+
+ private:
+  void build_scopes();
+  std::vector<size_t> bfs_deps(size_t root) const;
+  const std::vector<uint32_t>& resolve(size_t obj, const std::string& symbol);
+  std::optional<uint32_t> local(size_t obj, uint64_t start) const;
+  void add_root(uint32_t node, std::string why);
+  void reach(uint32_t from, uint32_t to);
+  void wrapper_fixpoint();
+  SyscallSet wrapper_reach();
+  std::string label(uint32_t node) const;
+  std::vector<std::string> chain(uint32_t node) const;
+  size_t object_of(uint32_t node) const;
+  const Function& fn(uint32_t node) const;
+
+  const std::vector<GraphObject>& objs_;
+  std::vector<uint32_t> offset_;                // first node of each object
+  std::vector<std::vector<size_t>> scopes_;     // lookup orders
+  std::vector<std::vector<size_t>> scopes_of_;  // per object: scopes it is in
+  std::map<std::pair<size_t, std::string>, std::vector<uint32_t>> resolved_;
+  std::vector<uint32_t> parent_;
+  std::vector<bool> seen_;
+  std::unordered_map<uint32_t, std::string> root_why_;
+  std::deque<uint32_t> queue_;
+  std::vector<int> wrapper_;  // per node: number argument, -1 when not a wrapper
+  SyscallAnalysis out_;
+};
+
+size_t Graph::object_of(uint32_t node) const {
+  auto it = std::upper_bound(offset_.begin(), offset_.end(), node);
+  return static_cast<size_t>(it - offset_.begin()) - 1;
+}
+
+const Function& Graph::fn(uint32_t node) const {
+  size_t o = object_of(node);
+  return objs_[o].analysis->functions[node - offset_[o]];
+}
+
+std::string Graph::label(uint32_t node) const {
+  return objs_[object_of(node)].path + "!" + function_label(fn(node));
+}
+
+std::vector<std::string> Graph::chain(uint32_t node) const {
+  std::vector<std::string> out;
+  for (uint32_t n = node; n != kNone && out.size() < 512; n = parent_[n]) {
+    std::string l = label(n);
+    if (parent_[n] == kNone)
+      if (auto it = root_why_.find(n); it != root_why_.end()) l += " (" + it->second + ")";
+    out.push_back(std::move(l));
+  }
+  std::reverse(out.begin(), out.end());
+  return out;
+}
+
+std::vector<size_t> Graph::bfs_deps(size_t root) const {
+  std::vector<size_t> order{root};
+  std::set<size_t> seen{root};
+  for (size_t i = 0; i < order.size(); ++i)
+    for (size_t d : objs_[order[i]].needed)
+      if (d < objs_.size() && seen.insert(d).second) order.push_back(d);
+  return order;
+}
+
+void Graph::build_scopes() {
+  std::vector<std::vector<size_t>> programs;
+  for (size_t i = 0; i < objs_.size(); ++i)
+    if (objs_[i].program && !objs_[i].dlopened) programs.push_back(bfs_deps(i));
+  scopes_ = programs;
+  for (size_t i = 0; i < objs_.size(); ++i) {
+    if (!objs_[i].dlopened) continue;
+    std::vector<size_t> local = bfs_deps(i);
+    if (programs.empty()) scopes_.push_back(local);
+    // The global scope (the program and its libraries) comes before the object's own.
+    for (const auto& p : programs) {
+      std::vector<size_t> s = p;
+      for (size_t o : local)
+        if (std::find(s.begin(), s.end(), o) == s.end()) s.push_back(o);
+      scopes_.push_back(std::move(s));
+    }
+  }
+  scopes_of_.assign(objs_.size(), {});
+  for (size_t s = 0; s < scopes_.size(); ++s)
+    for (size_t o : scopes_[s])
+      scopes_of_[o].push_back(s);
+}
+
+const std::vector<uint32_t>& Graph::resolve(size_t obj, const std::string& symbol) {
+  auto key = std::make_pair(obj, symbol);
+  if (auto it = resolved_.find(key); it != resolved_.end()) return it->second;
+  std::vector<uint32_t> defs;
+  for (size_t s : scopes_of_[obj]) {
+    for (size_t o : scopes_[s]) {
+      const auto& ex = objs_[o].analysis->exports;
+      auto it = ex.find(symbol);
+      if (it == ex.end()) continue;
+      if (auto n = local(o, it->second); n && std::find(defs.begin(), defs.end(), *n) == defs.end())
+        defs.push_back(*n);
+      break;
+    }
+  }
+  return resolved_[key] = std::move(defs);
+}
+
+std::optional<uint32_t> Graph::local(size_t obj, uint64_t start) const {
+  auto idx = objs_[obj].analysis->index_at(start);
+  if (!idx) return std::nullopt;
+  return offset_[obj] + static_cast<uint32_t>(*idx);
+}
+
+void Graph::add_root(uint32_t node, std::string why) {
+  if (seen_[node]) return;
+  seen_[node] = true;
+  root_why_[node] = std::move(why);
+  ++out_.roots;
+  queue_.push_back(node);
+}
+
+void Graph::reach(uint32_t from, uint32_t to) {
+  if (seen_[to]) return;
+  seen_[to] = true;
+  parent_[to] = from;
+  queue_.push_back(to);
+}
+
+// A function passing its own argument as the number to a wrapper in another object is a
+// wrapper too (wrappers in the same object were found by the object analysis).
+void Graph::wrapper_fixpoint() {
+  wrapper_.assign(offset_.back(), -1);
+  for (size_t o = 0; o < objs_.size(); ++o)
+    for (size_t f = 0; f < objs_[o].analysis->functions.size(); ++f)
+      if (auto p = objs_[o].analysis->functions[f].number_param) wrapper_[offset_[o] + f] = *p;
+  for (int round = 0; round < 8; ++round) {
+    bool changed = false;
+    for (size_t o = 0; o < objs_.size(); ++o) {
+      if (scopes_of_[o].empty()) continue;
+      const auto& fns = objs_[o].analysis->functions;
+      for (size_t f = 0; f < fns.size(); ++f) {
+        if (wrapper_[offset_[o] + f] >= 0) continue;
+        for (const auto& c : fns[f].calls) {
+          if (c.import.empty() || !c.number || !c.number->param) continue;
+          for (uint32_t d : resolve(o, c.import)) {
+            if (wrapper_[d] == 0) {
+              wrapper_[offset_[o] + f] = *c.number->param;
+              changed = true;
+            }
+          }
+        }
+      }
+    }
+    if (!changed) break;
+  }
+}
+
+// Every number any wrapper is asked for anywhere in the loaded code, reachable or not.
+SyscallSet Graph::wrapper_reach() {
+  SyscallSet out;
+  for (size_t o = 0; o < objs_.size(); ++o) {
+    if (scopes_of_[o].empty()) continue;
+    for (const auto& f : objs_[o].analysis->functions) {
+      for (const auto& c : f.calls) {
+        if (!c.number || c.number->constants.empty()) continue;
+        bool to_wrapper = false;
+        if (c.import.empty()) {
+          if (auto t = local(o, c.target)) to_wrapper = wrapper_[*t] >= 0;
+        } else {
+          for (uint32_t t : resolve(o, c.import))
+            to_wrapper = to_wrapper || wrapper_[t] == 0;
+        }
+        if (!to_wrapper) continue;
+        for (int64_t v : c.number->constants)
+          if (v >= 0 && v <= 0xffff) out.insert(static_cast<int>(v));
+      }
+    }
+  }
+  return out;
+}
+
+SyscallAnalysis Graph::run(FallbackPolicy fallback) {
+  out_.fallback = fallback;
+  out_.objects = objs_.size();
+  if (objs_.empty()) return out_;
+  out_.arch = objs_[0].analysis->arch;
+  offset_.push_back(0);
+  for (const auto& o : objs_) {
+    if (o.analysis->arch != out_.arch)
+      fail("{} is {}, the first object is {}: one profile covers one architecture", o.path,
+           arch_name(o.analysis->arch), arch_name(out_.arch));
+    uint64_t next = uint64_t{offset_.back()} + o.analysis->functions.size();
+    if (next >= kNone) fail("too many functions to analyse ({})", next);
+    offset_.push_back(static_cast<uint32_t>(next));
+  }
+  out_.functions = offset_.back();
+  build_scopes();
+  wrapper_fixpoint();
+  parent_.assign(offset_.back(), kNone);
+  seen_.assign(offset_.back(), false);
+
+  for (size_t o = 0; o < objs_.size(); ++o) {
+    const GraphObject& g = objs_[o];
+    const ObjectAnalysis& a = *g.analysis;
+    if (scopes_of_[o].empty()) {
+      out_.notes.push_back(
+          fmt::format("{}: not loaded by any program nor marked as dlopened; "
+                      "its code is not counted",
+                      g.path));
+      continue;
+    }
+    if (g.program && !g.dlopened && a.entry)
+      if (auto n = local(o, *a.entry)) add_root(*n, "entry point");
+    for (uint64_t s : a.init)
+      if (auto n = local(o, s)) add_root(*n, "init");
+    for (uint64_t s : a.fini)
+      if (auto n = local(o, s)) add_root(*n, "fini");
+    for (uint64_t s : a.data_refs)
+      if (auto n = local(o, s)) add_root(*n, "address in data");
+    for (const auto& sym : a.data_imports)
+      for (uint32_t n : resolve(o, sym))
+        add_root(n, fmt::format("address in data of {}", g.path));
+    if (g.dlopened)
+      for (const auto& [name, s] : a.exports)
+        if (auto n = local(o, s)) add_root(*n, "exported by a dlopened object");
+  }
+
+  // Breadth-first: the first parent of a node is on a shortest chain from a root.
+  std::vector<uint32_t> order;
+  while (!queue_.empty()) {
+    uint32_t n = queue_.front();
+    queue_.pop_front();
+    order.push_back(n);
+    size_t o = object_of(n);
+    const Function& f = fn(n);
+    for (const auto& c : f.calls) {
+      if (c.import.empty()) {
+        if (auto t = local(o, c.target)) reach(n, *t);
+      } else {
+        for (uint32_t t : resolve(o, c.import))
+          reach(n, t);
+      }
+    }
+    for (uint64_t s : f.takes)
+      if (auto t = local(o, s)) reach(n, *t);
+    for (const auto& sym : f.takes_imports)
+      for (uint32_t t : resolve(o, sym))
+        reach(n, t);
+  }
+  out_.reachable_functions = order.size();
+
+  // What the reachable functions make.
+  auto explain = [&](int nr, uint32_t n, uint64_t site, std::string wrapper) {
+    if (nr < 0 || nr > 0xffff) return false;
+    out_.syscalls.insert(nr);
+    if (!out_.reasons.count(nr)) {
+      size_t o = object_of(n);
+      out_.reasons[nr] = {objs_[o].path, function_label(fn(n)), site, std::move(wrapper), chain(n)};
+    }
+    return true;
+  };
+  for (uint32_t n : order) {
+    size_t o = object_of(n);
+    const Function& f = fn(n);
+    for (const auto& s : f.syscalls) {
+      for (int64_t v : s.number.constants)
+        if (!explain(static_cast<int>(std::clamp<int64_t>(v, -1, 0x10000)), n, s.addr, ""))
+          out_.unresolved.push_back({objs_[o].path, function_label(f), s.addr,
+                                     fmt::format("number {:#x} is not a system call", v), false});
+      if (s.number.unknown)
+        out_.unresolved.push_back({objs_[o].path, function_label(f), s.addr, s.number.why, false});
+    }
+    for (const auto& c : f.calls) {
+      std::vector<uint32_t> callees;
+      if (c.import.empty()) {
+        if (auto t = local(o, c.target)) callees.push_back(*t);
+      } else {
+        callees = resolve(o, c.import);
+      }
+      for (uint32_t w : callees) {
+        int p = wrapper_[w];
+        if (p < 0) continue;
+        std::string wname = label(w);
+        bool traced = c.number && (c.import.empty() || p == 0);
+        if (!traced) {
+          out_.unresolved.push_back({objs_[o].path, function_label(f), c.addr,
+                                     fmt::format("argument {} of wrapper {} not traced", p, wname),
+                                     true});
+          continue;
+        }
+        for (int64_t v : c.number->constants)
+          if (!explain(static_cast<int>(std::clamp<int64_t>(v, -1, 0x10000)), n, c.addr, wname))
+            out_.unresolved.push_back({objs_[o].path, function_label(f), c.addr,
+                                       fmt::format("number {:#x} is not a system call", v), true});
+        if (c.number->unknown)
+          out_.unresolved.push_back({objs_[o].path, function_label(f), c.addr,
+                                     fmt::format("number for {}: {}", wname, c.number->why), true});
+        // c.number->param: this function is a wrapper itself; its callers are resolved.
+      }
+    }
+    // A wrapper reached other than through a call passes an unknown number.
+    if (wrapper_[n] >= 0 && parent_[n] == kNone)
+      out_.unresolved.push_back({objs_[o].path, function_label(f), f.start,
+                                 "syscall wrapper reachable through an indirect call", true});
+  }
+
+  if (!out_.unresolved.empty()) {
+    switch (fallback) {
+      case FallbackPolicy::Fail: {
+        std::string list;
+        for (const auto& u : out_.unresolved)
+          list += fmt::format("\n  {} {} at {:#x}: {}", u.object, u.function, u.site, u.why);
+        fail("{} system call site(s) with an unknown number:{}", out_.unresolved.size(), list);
+      }
+      case FallbackPolicy::AllowAllKnown:
+        for (int nr : known_syscalls(out_.arch))
+          if (out_.syscalls.insert(nr).second) out_.from_fallback.insert(nr);
+        break;
+      case FallbackPolicy::AllowWrapperReach:
+        for (int nr : wrapper_reach())
+          if (nr >= 0 && out_.syscalls.insert(nr).second) out_.from_fallback.insert(nr);
+        break;
+    }
+  }
+  return std::move(out_);
+}
+
+}  // namespace
+
+std::string_view fallback_name(FallbackPolicy p) {
+  switch (p) {
+    case FallbackPolicy::AllowWrapperReach:
+      return "allow-wrapper-reach";
+    case FallbackPolicy::AllowAllKnown:
+      return "allow-all-known";
+    case FallbackPolicy::Fail:
+      return "fail";
+  }
+  return "?";
+}
+
+std::optional<FallbackPolicy> parse_fallback(std::string_view name) {
+  if (name == "allow-wrapper-reach") return FallbackPolicy::AllowWrapperReach;
+  if (name == "allow-all-known") return FallbackPolicy::AllowAllKnown;
+  if (name == "fail") return FallbackPolicy::Fail;
+  return std::nullopt;
+}
+
+SyscallAnalysis analyze_call_graph(const std::vector<GraphObject>& objects,
+                                   FallbackPolicy fallback) {
+  return Graph(objects).run(fallback);
+}
+
+}  // namespace imgstrip

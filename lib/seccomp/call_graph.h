@@ -1,0 +1,75 @@
+// The call graph of a whole kept set: functions of every object are nodes; edges are direct
+// calls, calls through the PLT/GOT resolved to the defining object in the loader's symbol
+// lookup order, and address-taking (a function whose code forms another function's address
+// may call it indirectly). Roots are the executables' (and the loader's) entry points, every
+// loaded object's init/fini functions and functions whose address is stored in data, and
+// every exported function of objects loaded with dlopen. Only what is reachable from a root
+// counts; the result says, for each system call, who makes it and through which chain.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "seccomp/object_analysis.h"
+#include "seccomp/syscall_table.h"
+
+namespace imgstrip {
+
+struct GraphObject {
+  std::string path;  // for reports ("usr/lib/x86_64-linux-gnu/libc.so.6")
+  std::shared_ptr<const ObjectAnalysis> analysis;
+  std::vector<size_t> needed;  // DT_NEEDED objects found, in order (indices into the input)
+  bool program = false;        // an executable (or the loader): its entry point is a root
+  bool dlopened = false;       // loaded with dlopen: its exports are roots
+};
+
+// What an unresolved syscall site costs.
+enum class FallbackPolicy : uint8_t {
+  // Allow what the reachable code's syscall sites and wrapper calls are seen to use (the
+  // syscalls the analysed wrappers could reach), and list every such site in the report.
+  AllowWrapperReach,
+  AllowAllKnown,  // allow every syscall the table knows
+  Fail,           // an Error listing the sites
+};
+
+std::string_view fallback_name(FallbackPolicy p);
+std::optional<FallbackPolicy> parse_fallback(std::string_view name);
+
+struct SyscallReason {
+  std::string object;              // path of the object whose code makes the call
+  std::string function;            // label of the function ("open64", "fn_0x1234")
+  uint64_t site = 0;               // the syscall instruction, or the call to the wrapper
+  std::string wrapper;             // "libc.so.6!syscall" when the number goes through one
+  std::vector<std::string> chain;  // root first: "usr/bin/ls!entry" ... the function
+};
+
+struct UnresolvedSite {
+  std::string object;
+  std::string function;
+  uint64_t site = 0;
+  std::string why;
+  bool wrapper_call = false;  // a call to a wrapper whose number argument is unknown
+};
+
+struct SyscallAnalysis {
+  Arch arch = Arch::X86_64;
+  SyscallSet syscalls;                     // everything the profile must allow
+  SyscallSet from_fallback;                // added by the fallback policy alone
+  std::map<int, SyscallReason> reasons;    // one shortest explanation per resolved syscall
+  std::vector<UnresolvedSite> unresolved;  // reachable sites without a known number
+  FallbackPolicy fallback = FallbackPolicy::AllowWrapperReach;
+  std::vector<std::string> notes;
+  size_t objects = 0, functions = 0, reachable_functions = 0, roots = 0;
+  size_t cache_hits = 0;  // filled by analyze_syscalls()
+};
+
+// Throws Error for mixed architectures, and under FallbackPolicy::Fail for unresolved sites.
+SyscallAnalysis analyze_call_graph(const std::vector<GraphObject>& objects,
+                                   FallbackPolicy fallback);
+
+}  // namespace imgstrip

@@ -1,0 +1,422 @@
+#include "seccomp/object_analysis.h"
+
+#include <elf.h>
+
+#include <algorithm>
+#include <cstring>
+#include <set>
+#include <unordered_map>
+
+#include "core/error.h"
+#include "seccomp/decoder.h"
+#include "seccomp/eh_frame.h"
+
+namespace imgstrip {
+
+namespace {
+
+struct CodeRange {
+  uint64_t addr = 0;
+  std::string_view bytes;
+  bool plt = false;
+  uint64_t end() const { return addr + bytes.size(); }
+};
+
+// Executable sections, or executable segments when there are no section headers.
+std::vector<CodeRange> code_ranges(const ElfFile& elf) {
+  std::vector<CodeRange> out;
+  for (const ElfSection* s : elf.executable_sections()) {
+    if (!(s->flags & SHF_ALLOC)) continue;
+    auto b = elf.section_bytes(*s);
+    if (!b || b->empty()) continue;
+    out.push_back({s->addr, *b, s->name.starts_with(".plt") || s->name == ".iplt"});
+  }
+  if (out.empty()) {
+    for (const auto& seg : elf.segments()) {
+      if (seg.type != PT_LOAD || !seg.executable()) continue;
+      if (auto b = elf.bytes_at(seg.vaddr, seg.filesz); b && !b->empty())
+        out.push_back({seg.vaddr, *b, false});
+    }
+  }
+  std::sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.addr < b.addr; });
+  // Overlapping code (a damaged section table): keep the first of each overlap.
+  std::vector<CodeRange> disjoint;
+  for (const auto& r : out)
+    if (disjoint.empty() || r.addr >= disjoint.back().end()) disjoint.push_back(r);
+  return disjoint;
+}
+
+const CodeRange* range_of(const std::vector<CodeRange>& ranges, uint64_t addr) {
+  for (const auto& r : ranges)
+    if (addr >= r.addr && addr < r.end()) return &r;
+  return nullptr;
+}
+
+bool is_function_symbol(const ElfSymbol& s) {
+  return s.defined() && s.value != 0 && (s.type == STT_FUNC || s.type == STT_GNU_IFUNC);
+}
+
+class Analyzer {
+ public:
+  explicit Analyzer(const ElfFile& elf) : elf_(elf) {}
+  ObjectAnalysis run();
+
+ private:
+  void find_plt_stubs(const CodeRange& r, Decoder& dec);
+  void add_import_call(Function& f, const Insn& in, const std::string& sym, bool tail);
+  const std::string* import_slot(uint64_t slot) const;
+  void analyse_function(Function& f, std::span<const Insn> code);
+  void resolve_wrappers();
+  void add_data_refs();
+  void decode_from(const std::set<uint64_t>& starts, Decoder& dec);
+
+  const ElfFile& elf_;
+  ObjectAnalysis out_;
+  std::vector<CodeRange> ranges_;
+  std::unordered_map<uint64_t, std::string> stubs_;     // PLT stub address -> symbol
+  std::unordered_map<uint64_t, uint64_t> ifunc_stubs_;  // PLT stub -> local IFUNC resolver
+  std::set<uint64_t> got_used_;                         // GOT slots read by code
+  std::vector<Insn> insns_;
+  std::vector<std::pair<size_t, size_t>> slices_;  // per function: [begin, end) in insns_
+};
+
+void Analyzer::find_plt_stubs(const CodeRange& r, Decoder& dec) {
+  std::vector<Insn> code;
+  dec.decode(r.bytes, r.addr, code);
+  std::unordered_map<uint64_t, uint64_t> irelative;  // GOT slot -> resolver
+  for (const auto& rel : elf_.relocations())
+    if (rel.symbol.empty() && rel.kind == RelocKind::Other)
+      irelative[rel.offset] = static_cast<uint64_t>(rel.addend);
+  for (size_t i = 0; i < code.size(); ++i) {
+    const Insn& in = code[i];
+    if (!in.mem) continue;
+    const ElfRelocation* rel = elf_.symbol_slot_at(in.mem);
+    if (!rel || rel->symbol.empty()) {
+      // A slot filled by an IRELATIVE relocation: the stub calls what the resolver picks.
+      if (auto it = irelative.find(in.mem);
+          it != irelative.end() && (in.flow == Flow::IndirectJump || out_.arch == Arch::Aarch64)) {
+        uint64_t stub = in.addr;
+        if (i > 0 && code[i - 1].endbr && code[i - 1].end() == in.addr) stub = code[i - 1].addr;
+        if (out_.arch == Arch::Aarch64 && i > 0 && code[i - 1].end() == in.addr)
+          stub = code[i - 1].addr;
+        ifunc_stubs_[stub] = it->second;
+        ifunc_stubs_[in.addr] = it->second;
+      }
+      continue;
+    }
+    got_used_.insert(in.mem);
+    uint64_t stub = in.addr;
+    if (out_.arch == Arch::X86_64) {
+      if (in.flow != Flow::IndirectJump) continue;
+      if (i > 0 && code[i - 1].endbr && code[i - 1].end() == in.addr)
+        stubs_[code[i - 1].addr] = rel->symbol;
+    } else {
+      // adrp x16, page; ldr x17, [x16, #off]; add x16, x16, #off; br x17
+      if (i > 0 && code[i - 1].end() == in.addr) stub = code[i - 1].addr;
+    }
+    stubs_[stub] = rel->symbol;
+    stubs_[in.addr] = rel->symbol;
+  }
+}
+
+const std::string* Analyzer::import_slot(uint64_t slot) const {
+  const ElfRelocation* rel = elf_.symbol_slot_at(slot);
+  if (!rel || rel->symbol.empty()) return nullptr;
+  return &rel->symbol;
+}
+
+void Analyzer::add_import_call(Function& f, const Insn& in, const std::string& sym, bool tail) {
+  CallSite c;
+  c.addr = in.addr;
+  c.import = sym;
+  c.tail = tail;
+  f.calls.push_back(std::move(c));
+}
+
+void Analyzer::analyse_function(Function& f, std::span<const Insn> code) {
+  const RegisterModel& model = register_model(out_.arch);
+  FunctionFlow flow(code, model);
+  std::set<uint64_t> takes;
+  std::set<std::string> takes_imports;
+  for (size_t i = 0; i < code.size(); ++i) {
+    const Insn& in = code[i];
+    switch (in.flow) {
+      case Flow::Syscall:
+        f.syscalls.push_back({in.addr, flow.trace(i, model.number)});
+        break;
+      case Flow::Call:
+      case Flow::Jump: {
+        bool tail = in.flow == Flow::Jump;
+        if (tail && in.target >= f.start && in.target < f.end) break;
+        uint64_t target = in.target;
+        if (auto it = ifunc_stubs_.find(target); it != ifunc_stubs_.end()) target = it->second;
+        if (auto it = stubs_.find(target); it != stubs_.end()) {
+          add_import_call(f, in, it->second, tail);
+          f.calls.back().number = flow.trace(i, model.params[0]);
+        } else if (auto idx = out_.index_at(target)) {
+          if (in.flow == Flow::Call && in.target == in.end()) break;  // call next; pop (pc thunk)
+          CallSite c;
+          c.addr = in.addr;
+          c.target = out_.functions[*idx].start;
+          c.tail = tail;
+          f.calls.push_back(std::move(c));
+        } else if (in.flow == Flow::Call) {
+          out_.notes.push_back(fmt::format("{}: call at {:#x} to {:#x} outside the code",
+                                           elf_.name(), in.addr, in.target));
+        }
+        break;
+      }
+      case Flow::IndirectCall:
+      case Flow::IndirectJump:
+        if (in.mem) {
+          if (const std::string* sym = import_slot(in.mem)) {
+            got_used_.insert(in.mem);
+            add_import_call(f, in, *sym, in.flow == Flow::IndirectJump);
+            f.calls.back().number = flow.trace(i, model.params[0]);
+          }
+        }
+        break;
+      default:
+        if (in.mem) {
+          if (const std::string* sym = import_slot(in.mem)) {
+            got_used_.insert(in.mem);
+            takes_imports.insert(*sym);
+          }
+        }
+        break;
+    }
+    if (in.address) {
+      if (auto it = stubs_.find(in.address); it != stubs_.end()) {
+        takes_imports.insert(it->second);
+      } else if (auto idx = out_.index_at(in.address)) {
+        takes.insert(out_.functions[*idx].start);
+      }
+    }
+  }
+  f.takes.assign(takes.begin(), takes.end());
+  f.takes_imports.assign(takes_imports.begin(), takes_imports.end());
+  for (const auto& s : f.syscalls)
+    if (s.number.param && !f.number_param) f.number_param = s.number.param;
+}
+
+// Wrappers of wrappers: a function that passes its own argument on as the number of a
+// local wrapper is a wrapper too. Every call to a local wrapper records the number it passes.
+void Analyzer::resolve_wrappers() {
+  const RegisterModel& model = register_model(out_.arch);
+  for (int round = 0; round < 16; ++round) {
+    bool changed = false;
+    for (size_t fi = 0; fi < out_.functions.size(); ++fi) {
+      Function& f = out_.functions[fi];
+      auto [b, e] = slices_[fi];
+      std::optional<FunctionFlow> flow;
+      for (auto& c : f.calls) {
+        if (c.number || !c.import.empty()) continue;
+        auto idx = out_.index_at(c.target);
+        if (!idx) continue;
+        const Function& callee = out_.functions[*idx];
+        if (!callee.number_param) continue;
+        if (!flow) flow.emplace(std::span<const Insn>(insns_.data() + b, e - b), model);
+        size_t at = 0;
+        while (b + at < e && insns_[b + at].addr != c.addr)
+          ++at;
+        c.number = flow->trace(at, model.params[static_cast<size_t>(*callee.number_param)]);
+        if (c.number->param && !f.number_param) {
+          f.number_param = c.number->param;
+          changed = true;
+        }
+      }
+    }
+    if (!changed) break;
+  }
+}
+
+void Analyzer::add_data_refs() {
+  std::set<uint64_t> refs;
+  std::set<std::string> imports;
+  auto add_addr = [&](uint64_t addr) {
+    if (auto it = stubs_.find(addr); it != stubs_.end())
+      imports.insert(it->second);
+    else if (auto idx = out_.index_at(addr))
+      refs.insert(out_.functions[*idx].start);
+  };
+  for (const auto& r : elf_.relocations()) {
+    if (r.symbol.empty()) {
+      if (r.kind == RelocKind::Relative || r.kind == RelocKind::Other)
+        add_addr(static_cast<uint64_t>(r.addend));
+      continue;
+    }
+    if (r.kind == RelocKind::JumpSlot) continue;
+    if (r.kind == RelocKind::GlobDat && got_used_.count(r.offset)) continue;
+    imports.insert(r.symbol);
+  }
+  // Position-dependent executables hold absolute code addresses in their data.
+  if (elf_.type() == ET_EXEC && elf_.elf_class() == ElfClass::Elf64) {
+    for (const auto& seg : elf_.segments()) {
+      if (seg.type != PT_LOAD || seg.executable()) continue;
+      auto b = elf_.bytes_at(seg.vaddr, seg.filesz);
+      if (!b) continue;
+      for (size_t off = (8 - seg.vaddr % 8) % 8; off + 8 <= b->size(); off += 8) {
+        uint64_t v;
+        std::memcpy(&v, b->data() + off, 8);
+        if (range_of(ranges_, v)) add_addr(v);
+      }
+    }
+  }
+  out_.data_refs.assign(refs.begin(), refs.end());
+  out_.data_imports.assign(imports.begin(), imports.end());
+}
+
+// Decodes every code range between consecutive starts, so that decoding resynchronises at
+// each of them.
+void Analyzer::decode_from(const std::set<uint64_t>& starts, Decoder& dec) {
+  for (const auto& r : ranges_) {
+    if (r.plt) continue;
+    auto it = starts.lower_bound(r.addr);
+    while (it != starts.end() && *it < r.end()) {
+      uint64_t from = *it;
+      auto next = std::next(it);
+      uint64_t to = (next != starts.end() && *next < r.end()) ? *next : r.end();
+      dec.decode(r.bytes.substr(from - r.addr, to - from), from, insns_);
+      it = next;
+    }
+  }
+}
+
+ObjectAnalysis Analyzer::run() {
+  auto arch = arch_of_machine(elf_.machine());
+  if (!arch)
+    fail("{}: cannot analyse system calls of {} code", elf_.name(), machine_name(elf_.machine()));
+  if (elf_.elf_class() != ElfClass::Elf64 || elf_.endian() != ElfEndian::Little)
+    fail("{}: only little-endian ELF64 is analysed", elf_.name());
+  out_.arch = *arch;
+  ranges_ = code_ranges(elf_);
+  for (const auto& n : elf_.notes())
+    out_.notes.push_back(n);
+
+  Decoder dec(out_.arch);
+  for (const auto& r : ranges_)
+    if (r.plt) find_plt_stubs(r, dec);
+
+  // Function starts: symbols, unwind table, entry, init/fini, every range's start.
+  std::set<uint64_t> starts;
+  std::map<uint64_t, std::string> names;
+  for (auto table : {SymbolTable::Static, SymbolTable::Dynamic}) {
+    for (const auto& s : elf_.symbols(table)) {
+      if (!is_function_symbol(s)) continue;
+      const CodeRange* r = range_of(ranges_, s.value);
+      if (!r || r->plt) continue;
+      starts.insert(s.value);
+      auto [it, fresh] = names.emplace(s.value, s.name);
+      if (!fresh && s.binding != STB_LOCAL && table == SymbolTable::Dynamic) it->second = s.name;
+    }
+  }
+  std::vector<uint64_t> inits = elf_.init_functions(), finis = elf_.fini_functions();
+  for (auto* list : {&inits, &finis})
+    for (uint64_t a : *list)
+      if (const CodeRange* r = range_of(ranges_, a); r && !r->plt) starts.insert(a);
+  if (const CodeRange* r = range_of(ranges_, elf_.entry()); r && !r->plt)
+    starts.insert(elf_.entry());
+  for (const auto& r : ranges_)
+    if (!r.plt) starts.insert(r.addr);
+
+  // Decode linearly, restarting at every start the symbols give. Unwind-table starts are
+  // then checked against that decoding: one inside padding moves to the padding's end (the
+  // FDE of a signal trampoline begins a byte early on purpose), one inside another
+  // instruction means the sweep lost step there, and the code is decoded again with it.
+  decode_from(starts, dec);
+  std::set<uint64_t> resync;
+  for (uint64_t a : eh_frame_function_starts(elf_, out_.notes)) {
+    const CodeRange* r = range_of(ranges_, a);
+    if (!r || r->plt) continue;
+    auto it = std::upper_bound(insns_.begin(), insns_.end(), a,
+                               [](uint64_t v, const Insn& in) { return v < in.addr; });
+    if (it != insns_.begin()) {
+      const Insn& prev = *std::prev(it);
+      if (prev.addr == a) {
+        starts.insert(a);
+        continue;
+      }
+      if (a < prev.end()) {
+        if (prev.nop)
+          starts.insert(prev.end());
+        else
+          resync.insert(a);
+        continue;
+      }
+    }
+    starts.insert(a);
+  }
+  if (!resync.empty()) {
+    starts.insert(resync.begin(), resync.end());
+    insns_.clear();
+    decode_from(starts, dec);
+  }
+  out_.instructions = insns_.size();
+  // Direct call targets start functions too.
+  for (const Insn& in : insns_)
+    if (in.flow == Flow::Call && in.target != in.end() && !stubs_.count(in.target) &&
+        !ifunc_stubs_.count(in.target))
+      if (const CodeRange* r = range_of(ranges_, in.target); r && !r->plt) starts.insert(in.target);
+
+  // Split the instructions into functions at the starts.
+  size_t i = 0;
+  for (auto it = starts.begin(); it != starts.end(); ++it) {
+    while (i < insns_.size() && insns_[i].addr < *it)
+      ++i;
+    if (i >= insns_.size()) break;
+    auto next = std::next(it);
+    uint64_t limit = next == starts.end() ? UINT64_MAX : *next;
+    if (insns_[i].addr >= limit) continue;  // nothing decoded here (or a start inside an insn)
+    size_t j = i;
+    while (j < insns_.size() && insns_[j].addr < limit)
+      ++j;
+    Function f;
+    f.start = *it;
+    f.end = insns_[j - 1].end();
+    if (auto n = names.find(*it); n != names.end()) f.name = n->second;
+    out_.functions.push_back(std::move(f));
+    slices_.emplace_back(i, j);
+    i = j;
+  }
+
+  for (size_t fi = 0; fi < out_.functions.size(); ++fi) {
+    auto [b, e] = slices_[fi];
+    analyse_function(out_.functions[fi], std::span<const Insn>(insns_.data() + b, e - b));
+  }
+  resolve_wrappers();
+
+  if (auto idx = out_.index_at(elf_.entry()); idx && elf_.entry() != 0)
+    out_.entry = out_.functions[*idx].start;
+  for (auto [list, dest] : {std::pair{&inits, &out_.init}, std::pair{&finis, &out_.fini}})
+    for (uint64_t a : *list)
+      if (auto idx = out_.index_at(a)) dest->push_back(out_.functions[*idx].start);
+  add_data_refs();
+  for (const auto& s : elf_.symbols(SymbolTable::Dynamic)) {
+    if (!is_function_symbol(s) || s.binding == STB_LOCAL) continue;
+    if (s.visibility == STV_HIDDEN || s.visibility == STV_INTERNAL) continue;
+    if (auto idx = out_.index_at(s.value)) out_.exports.emplace(s.name, out_.functions[*idx].start);
+  }
+  return std::move(out_);
+}
+
+}  // namespace
+
+std::optional<size_t> ObjectAnalysis::index_at(uint64_t addr) const {
+  auto it = std::upper_bound(functions.begin(), functions.end(), addr,
+                             [](uint64_t a, const Function& f) { return a < f.start; });
+  if (it == functions.begin()) return std::nullopt;
+  --it;
+  if (addr >= it->end) return std::nullopt;
+  return static_cast<size_t>(it - functions.begin());
+}
+
+const Function* ObjectAnalysis::function_at(uint64_t addr) const {
+  auto i = index_at(addr);
+  return i ? &functions[*i] : nullptr;
+}
+
+ObjectAnalysis analyze_object(const ElfFile& elf) {
+  return Analyzer(elf).run();
+}
+
+}  // namespace imgstrip

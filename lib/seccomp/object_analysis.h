@@ -1,0 +1,69 @@
+// What one ELF object contributes to the system calls of a process, found by disassembling
+// its code (no execution): per function, the syscall instructions with the numbers that
+// reach them, the calls it makes (to its own functions or to imported symbols through the
+// PLT/GOT), the function addresses it materialises (candidates for indirect calls), and
+// whether it is a syscall wrapper whose number is one of its arguments. The result does
+// not depend on any other object, so it is cached by the file's digest (analysis_cache.h).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "elf/elf_file.h"
+#include "seccomp/syscall_table.h"
+#include "seccomp/value_trace.h"
+
+namespace imgstrip {
+
+struct SyscallSite {
+  uint64_t addr = 0;
+  ValueSet number;  // param set: the function is a wrapper
+};
+
+struct CallSite {
+  uint64_t addr = 0;
+  uint64_t target = 0;  // start of a function of this object; 0 for an import
+  std::string import;   // the symbol called through the PLT or the GOT
+  bool tail = false;    // a jump to another function
+  // The syscall number the call passes: for imports, argument 0 (a callee defined elsewhere
+  // may turn out to be a wrapper); for local wrappers, their number argument.
+  std::optional<ValueSet> number;
+};
+
+struct Function {
+  uint64_t start = 0;
+  uint64_t end = 0;
+  std::string name;  // from the symbol tables; empty when stripped
+  std::vector<SyscallSite> syscalls;
+  std::vector<CallSite> calls;
+  std::vector<uint64_t> takes;             // starts of local functions whose address it forms
+  std::vector<std::string> takes_imports;  // imported symbols whose address it loads
+  std::optional<int> number_param;         // a syscall wrapper: the number is this argument
+};
+
+struct ObjectAnalysis {
+  static constexpr int kFormat = 1;  // bump when the analysis changes (invalidates caches)
+
+  Arch arch = Arch::X86_64;
+  std::optional<uint64_t> entry;            // start of the function at e_entry
+  std::vector<Function> functions;          // sorted by start, disjoint
+  std::vector<uint64_t> init, fini;         // DT_INIT*, DT_FINI* functions (starts)
+  std::vector<uint64_t> data_refs;          // functions whose address is stored in data
+  std::vector<std::string> data_imports;    // symbols whose address is stored in data
+  std::map<std::string, uint64_t> exports;  // exported functions (.dynsym) -> start
+  std::vector<std::string> notes;           // what was skipped, with addresses
+  uint64_t instructions = 0;
+
+  // The function containing `addr`; nullptr when none.
+  const Function* function_at(uint64_t addr) const;
+  std::optional<size_t> index_at(uint64_t addr) const;
+};
+
+// Analyses an x86_64 or aarch64 object. Throws Error (naming the file) for other machines
+// and for objects without any code to read; damaged parts are skipped and noted.
+ObjectAnalysis analyze_object(const ElfFile& elf);
+
+}  // namespace imgstrip

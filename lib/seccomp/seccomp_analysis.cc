@@ -1,0 +1,97 @@
+#include "seccomp/seccomp_analysis.h"
+
+#include <algorithm>
+#include <atomic>
+#include <exception>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "core/error.h"
+#include "seccomp/analysis_cache.h"
+
+namespace imgstrip {
+
+SyscallAnalysis analyze_syscalls(const RootFs& fs, const ElfClosure& closure,
+                                 const SeccompOptions& options) {
+  const auto& objects = closure.objects();
+  AnalysisCache cache(options.cache_dir);
+  std::vector<std::shared_ptr<const ObjectAnalysis>> results(objects.size());
+  std::vector<std::string> errors(objects.size());
+  std::atomic<size_t> next{0}, hits{0};
+
+  auto work = [&] {
+    for (size_t i = next++; i < objects.size(); i = next++) {
+      const ClosureObject& o = objects[i];
+      if (!o.error.empty()) {
+        errors[i] = o.error;
+        continue;
+      }
+      try {
+        auto bytes = fs.read(o.path, options.max_file_size);
+        if (!bytes) {
+          errors[i] = fmt::format("{}: cannot be read", o.path);
+          continue;
+        }
+        bool hit = false;
+        results[i] =
+            std::make_shared<ObjectAnalysis>(cache.analyze(std::move(*bytes), o.path, &hit));
+        if (hit) ++hits;
+      } catch (const std::exception& e) {
+        errors[i] = e.what();
+      }
+    }
+  };
+  unsigned jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
+  jobs = static_cast<unsigned>(std::min<size_t>(jobs, std::max<size_t>(objects.size(), 1)));
+  std::vector<std::thread> threads;
+  for (unsigned t = 1; t < jobs; ++t)
+    threads.emplace_back(work);
+  work();
+  for (auto& t : threads)
+    t.join();
+
+  // Loaders: whatever some object names in PT_INTERP.
+  std::set<std::string> loaders;
+  for (const auto& o : objects)
+    for (const auto& n : o.needed)
+      if (n.via == "PT_INTERP" && n.path) loaders.insert(*n.path);
+  std::set<std::string> dlopened(options.dlopened.begin(), options.dlopened.end());
+
+  std::vector<GraphObject> graph;
+  std::vector<size_t> index(objects.size(), SIZE_MAX);
+  std::vector<std::string> notes;
+  for (size_t i = 0; i < objects.size(); ++i) {
+    const ClosureObject& o = objects[i];
+    if (!results[i]) {
+      bool root = !o.parent.has_value();
+      if (root && !dlopened.count(o.path))
+        fail("cannot analyse the system calls of {}: {}", o.path, errors[i]);
+      notes.push_back(fmt::format("{} left out: {}", o.path, errors[i]));
+      continue;
+    }
+    index[i] = graph.size();
+    GraphObject g;
+    g.path = o.path;
+    g.analysis = results[i];
+    g.dlopened = dlopened.count(o.path) > 0;
+    g.program = (!o.parent.has_value() && !g.dlopened) || loaders.count(o.path) > 0;
+    graph.push_back(std::move(g));
+  }
+  for (size_t i = 0; i < objects.size(); ++i) {
+    if (index[i] == SIZE_MAX) continue;
+    for (const auto& n : objects[i].needed) {
+      if (!n.path) continue;
+      const ClosureObject* d = closure.find(*n.path);
+      if (!d) continue;
+      size_t di = static_cast<size_t>(d - objects.data());
+      if (index[di] != SIZE_MAX) graph[index[i]].needed.push_back(index[di]);
+    }
+  }
+  SyscallAnalysis out = analyze_call_graph(graph, options.fallback);
+  out.cache_hits = hits;
+  out.notes.insert(out.notes.begin(), notes.begin(), notes.end());
+  return out;
+}
+
+}  // namespace imgstrip

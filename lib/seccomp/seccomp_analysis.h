@@ -1,0 +1,32 @@
+// The system calls a kept set of binaries can make: every ELF object of a dependency
+// closure is analysed (or taken from the cache by content digest), then the call graph
+// across all of them decides what is reachable.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "core/rootfs.h"
+#include "elf/closure.h"
+#include "seccomp/call_graph.h"
+
+namespace imgstrip {
+
+struct SeccompOptions {
+  FallbackPolicy fallback = FallbackPolicy::AllowWrapperReach;
+  std::filesystem::path cache_dir;  // empty: no cache
+  // Real paths (as in the closure) of objects loaded with dlopen (php extensions, NSS
+  // modules): their exported functions are roots. They must be roots of the closure too.
+  std::vector<std::string> dlopened;
+  size_t max_file_size = size_t{1} << 30;
+  unsigned jobs = 0;  // analysis threads; 0: one per core
+};
+
+// Analyses every object of `closure` (resolved), read from `fs`. Objects that cannot be
+// read or are not x86_64/aarch64 are noted and left out; a root program that cannot be
+// analysed is an Error.
+SyscallAnalysis analyze_syscalls(const RootFs& fs, const ElfClosure& closure,
+                                 const SeccompOptions& options = {});
+
+}  // namespace imgstrip
