@@ -1,0 +1,177 @@
+#include "resolve/package_selection.h"
+
+#include <set>
+
+namespace imgstrip {
+namespace {
+
+std::string group_text(const Alternatives& group) {
+  std::string out;
+  for (auto& d : group) {
+    if (!out.empty()) out += " | ";
+    out += d.name;
+    if (!d.constraint.empty()) out += " (" + d.constraint + ")";
+  }
+  return out;
+}
+
+bool starts_with_dir(std::string_view path, std::string_view dir) {
+  return path == dir || (path.starts_with(dir) && path[dir.size()] == '/');
+}
+
+}  // namespace
+
+bool is_doc_path(std::string_view path) {
+  while (path.starts_with('/'))
+    path.remove_prefix(1);
+  for (std::string_view dir :
+       {"usr/share/doc", "usr/share/man", "usr/share/info", "usr/share/lintian", "usr/share/linda",
+        "usr/share/doc-base", "usr/share/gtk-doc", "usr/share/help", "usr/share/bug"}) {
+    if (starts_with_dir(path, dir)) return true;
+  }
+  return false;
+}
+
+bool is_locale_path(std::string_view path) {
+  while (path.starts_with('/'))
+    path.remove_prefix(1);
+  return path.starts_with("usr/share/locale/");
+}
+
+bool is_helper_package(std::string_view name) {
+  static const std::set<std::string_view> kHelpers = {"ucf",
+                                                      "debconf",
+                                                      "debconf-2.0",
+                                                      "cdebconf",
+                                                      "systemd",
+                                                      "systemd-sysv",
+                                                      "systemd-tmpfiles",
+                                                      "systemd-standalone-tmpfiles",
+                                                      "systemd-standalone-sysusers",
+                                                      "init-system-helpers",
+                                                      "procps",
+                                                      "lsb-base",
+                                                      "sysvinit-utils",
+                                                      "sensible-utils",
+                                                      "dpkg",
+                                                      "adduser",
+                                                      "passwd",
+                                                      "login",
+                                                      "cron",
+                                                      "logrotate",
+                                                      "lsb-release",
+                                                      "update-inetd",
+                                                      "install-info",
+                                                      "man-db",
+                                                      "dh-python",
+                                                      "runit-helper",
+                                                      "openrc",
+                                                      "insserv",
+                                                      "initscripts",
+                                                      "debianutils"};
+  return kHelpers.count(name) != 0;
+}
+
+bool is_metapackage(const Package& p, const FileTree& tree) {
+  if (p.depends.empty() && p.pre_depends.empty()) return false;
+  for (auto& f : p.files) {
+    if (is_doc_path(f)) continue;
+    auto r = tree.lookup(f, false);
+    if (!r || r->entry == nullptr) continue;
+    if (r->entry->type != FileType::Directory) return false;
+  }
+  return true;
+}
+
+PackageSelection::PackageSelection(const PackageDb& db, const FileTree& tree, DepsMode mode)
+    : db_(db), tree_(tree), mode_(mode) {}
+
+const KeptPackage* PackageSelection::find(std::string_view name) const {
+  auto it = index_.find(std::string(name));
+  return it == index_.end() ? nullptr : &kept_[it->second];
+}
+
+const Package* PackageSelection::installed(const Alternatives& group) const {
+  for (auto& d : group) {
+    if (const Package* p = db_.find(d.name)) return p;
+  }
+  return nullptr;
+}
+
+void PackageSelection::add(const Package& p, const std::string& reason, const std::string& from,
+                           bool named) {
+  if (auto it = index_.find(p.name); it != index_.end()) {
+    kept_[it->second].named = kept_[it->second].named || named;
+    return;
+  }
+  index_.emplace(p.name, kept_.size());
+  kept_.push_back({&p, reason, from, named});
+  follow(kept_.size() - 1);
+}
+
+void PackageSelection::follow(size_t index) {
+  const Package& p = *kept_[index].package;
+  const bool meta = mode_ == DepsMode::Auto && is_metapackage(p, tree_);
+  const bool named = kept_[index].named;
+  std::vector<const Alternatives*> groups;
+  for (auto& g : p.pre_depends)
+    groups.push_back(&g);
+  for (auto& g : p.depends)
+    groups.push_back(&g);
+  for (const Alternatives* group : groups) {
+    const Package* dep = installed(*group);
+    SkippedDependency skip{p.name, group_text(*group), ""};
+    if (dep == nullptr) {
+      skip.why = "not installed";
+      skipped_.push_back({skip, ""});
+      continue;
+    }
+    if (dep == &p || contains(dep->name)) continue;
+    std::string reason;
+    switch (mode_) {
+      case DepsMode::None:
+        skip.why = "--deps none";
+        break;
+      case DepsMode::All:
+        if (dep->essential) {
+          skip.why = "Essential";
+        } else if (dep->priority == "required") {
+          skip.why = "Priority: required";
+        } else {
+          reason = "Depends of " + p.name;
+        }
+        break;
+      case DepsMode::Auto:
+        if (is_helper_package(dep->name)) {
+          skip.why = "helper of maintainer scripts or init systems";
+        } else if (meta) {
+          reason = "Depends of metapackage " + p.name;
+        } else if (dep->source == p.source) {
+          reason = "Depends of " + p.name + " (same source " + p.source + ")";
+        } else if (dep->name.starts_with("lib")) {
+          skip.why = "library (left to the ELF closure)";
+        } else {
+          skip.why = "other source package " + dep->source;
+        }
+        break;
+    }
+    if (reason.empty()) {
+      skipped_.push_back({skip, dep->name});
+      continue;
+    }
+    // A metapackage's dependencies are what the user meant: treat them as named.
+    add(*dep, reason, p.name, meta && named);
+  }
+}
+
+std::vector<SkippedDependency> PackageSelection::not_followed() const {
+  std::vector<SkippedDependency> out;
+  std::set<std::pair<std::string, std::string>> seen;
+  for (auto& [skip, name] : skipped_) {
+    if (!name.empty() && contains(name)) continue;
+    if (seen.insert({skip.package, skip.dependency}).second) out.push_back(skip);
+  }
+  return out;
+}
+
+}  // namespace imgstrip

@@ -1,0 +1,70 @@
+// Which packages a stripped image keeps: the named ones and, by the --deps rules, some of
+// their Depends / Pre-Depends.
+//   auto: a metapackage (nothing but documentation) expands to its Depends; otherwise a
+//         dependency is followed when it is built from the same source package (the parts
+//         of one program: php8.2-fpm -> php8.2-cli, php8.2-common). Libraries are left to
+//         the ELF closure, helpers of maintainer scripts and init systems (ucf, debconf,
+//         systemd, procps, ...) are never followed.
+//   none: only the named packages.
+//   all:  the whole Depends closure, except Essential and Priority: required packages.
+// Every dependency not followed is recorded, so a report can tell which -p to add.
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "fs/tree.h"
+#include "pkgdb/database.h"
+#include "resolve/request.h"
+
+namespace imgstrip {
+
+struct KeptPackage {
+  const Package* package = nullptr;
+  std::string reason;  // "-p php-fpm", "Depends of php8.2-fpm (same source php8.2)"
+  std::string from;    // the package that pulled this one in; empty when named by the user
+  bool named = false;  // named by the user, or treated so (metapackage expansion, symlink)
+};
+
+struct SkippedDependency {
+  std::string package;     // whose Depends it is
+  std::string dependency;  // the group as written ("systemd | systemd-standalone-sysusers")
+  std::string why;         // "helper", "library (left to the ELF closure)", ...
+};
+
+// Documentation paths dropped unless --keep-docs (usr/share/doc, man, info, lintian, ...).
+bool is_doc_path(std::string_view path);
+bool is_locale_path(std::string_view path);  // usr/share/locale
+// Packages never followed under --deps auto.
+bool is_helper_package(std::string_view name);
+// True when the package installs nothing but directories and documentation.
+bool is_metapackage(const Package& p, const FileTree& tree);
+
+class PackageSelection {
+ public:
+  PackageSelection(const PackageDb& db, const FileTree& tree, DepsMode mode);
+
+  // Keeps `p` (when not kept yet) and its dependencies by the rules of the mode.
+  void add(const Package& p, const std::string& reason, const std::string& from, bool named);
+  bool contains(std::string_view name) const { return index_.count(std::string(name)) != 0; }
+  const KeptPackage* find(std::string_view name) const;
+
+  const std::vector<KeptPackage>& kept() const { return kept_; }
+  // Dependencies not followed whose package is not kept in the end.
+  std::vector<SkippedDependency> not_followed() const;
+
+ private:
+  void follow(size_t index);
+  const Package* installed(const Alternatives& group) const;
+
+  const PackageDb& db_;
+  const FileTree& tree_;
+  DepsMode mode_;
+  std::vector<KeptPackage> kept_;
+  std::map<std::string, size_t> index_;
+  std::vector<std::pair<SkippedDependency, std::string>> skipped_;  // with the resolved name
+};
+
+}  // namespace imgstrip

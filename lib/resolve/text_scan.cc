@@ -1,0 +1,142 @@
+#include "resolve/text_scan.h"
+
+#include <set>
+
+namespace imgstrip {
+namespace {
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
+  return s;
+}
+
+std::string_view basename(std::string_view path) {
+  size_t slash = path.rfind('/');
+  return slash == std::string_view::npos ? path : path.substr(slash + 1);
+}
+
+bool path_char(char c) {
+  unsigned char u = static_cast<unsigned char>(c);
+  return u > 0x20 && u < 0x7f && c != '"' && c != '\'' && c != ';' && c != ',' && c != '(' &&
+         c != ')' && c != '<' && c != '>' && c != '`' && c != '|' && c != '&' && c != '$' &&
+         c != '{' && c != '}' && c != '=' && c != ':' && c != '\\';
+}
+
+bool word_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+         c == '-' || c == '.' || c == '+' || c == '[';
+}
+
+// Calls `fn(line, number)` for each line of `text`.
+template <typename Fn>
+void each_line(std::string_view text, Fn fn) {
+  size_t number = 0;
+  while (!text.empty()) {
+    size_t nl = text.find('\n');
+    std::string_view line = text.substr(0, nl);
+    fn(line, ++number);
+    if (nl == std::string_view::npos) break;
+    text.remove_prefix(nl + 1);
+  }
+}
+
+}  // namespace
+
+std::optional<Shebang> parse_shebang(std::string_view head) {
+  if (!head.starts_with("#!")) return std::nullopt;
+  std::string_view line = head.substr(2);
+  if (size_t nl = head.find('\n'); nl != std::string_view::npos) line = head.substr(2, nl - 2);
+  line = trim(line);
+  if (line.empty()) return std::nullopt;
+  size_t end = line.find_first_of(" \t");
+  Shebang s;
+  s.interpreter = std::string(line.substr(0, end));
+  if (end != std::string_view::npos) s.argument = std::string(trim(line.substr(end)));
+  return s;
+}
+
+std::optional<std::string> env_program(const Shebang& shebang) {
+  if (basename(shebang.interpreter) != "env") return std::nullopt;
+  std::string_view rest = shebang.argument;
+  while (!rest.empty()) {
+    rest = trim(rest);
+    size_t end = rest.find_first_of(" \t");
+    std::string_view word = rest.substr(0, end);
+    rest = end == std::string_view::npos ? std::string_view() : rest.substr(end);
+    if (word.empty()) break;
+    if (word.starts_with('-') || word.find('=') != std::string_view::npos) continue;
+    return std::string(word);
+  }
+  return std::nullopt;
+}
+
+bool is_shell(std::string_view interpreter) {
+  static const std::set<std::string_view> kShells = {"sh",  "bash", "dash", "ash",
+                                                     "ksh", "mksh", "zsh",  "busybox"};
+  return kShells.count(basename(interpreter)) != 0;
+}
+
+bool looks_like_text(std::string_view head) {
+  if (head.starts_with("\x7f"
+                       "ELF")) {
+    return false;
+  }
+  return head.find('\0') == std::string_view::npos;
+}
+
+bool has_glob(std::string_view path) {
+  return path.find_first_of("*?[") != std::string_view::npos;
+}
+
+std::vector<TextRef> absolute_paths(std::string_view text) {
+  std::vector<TextRef> out;
+  each_line(text, [&](std::string_view line, size_t number) {
+    std::string_view t = trim(line);
+    if (t.starts_with('#') || t.starts_with(';') || t.starts_with("//")) return;
+    for (size_t i = 0; i < line.size(); ++i) {
+      if (line[i] != '/') continue;
+      if (i > 0 && path_char(line[i - 1])) continue;  // inside a word or a URL ("http://")
+      size_t j = i;
+      while (j < line.size() && path_char(line[j]))
+        ++j;
+      std::string_view p = line.substr(i, j - i);
+      while (p.size() > 1 && (p.back() == '.' || p.back() == '/'))
+        p.remove_suffix(1);
+      if (p.size() > 1 && p[1] != '/') out.push_back({std::string(p), number});
+      i = j;
+    }
+  });
+  return out;
+}
+
+std::vector<TextRef> shell_words(std::string_view text) {
+  std::vector<TextRef> out;
+  std::set<std::string, std::less<>> seen;
+  each_line(text, [&](std::string_view line, size_t number) {
+    for (size_t i = 0; i < line.size();) {
+      char c = line[i];
+      if (c == '#' && (i == 0 || line[i - 1] == ' ' || line[i - 1] == '\t')) return;  // comment
+      if (!word_char(c) || (i > 0 && (word_char(line[i - 1]) || line[i - 1] == '/' ||
+                                      line[i - 1] == '$' || line[i - 1] == '='))) {
+        ++i;
+        continue;
+      }
+      size_t j = i;
+      while (j < line.size() && word_char(line[j]))
+        ++j;
+      std::string_view w = line.substr(i, j - i);
+      // A word followed by '=' is an assignment, by '/' a relative path.
+      bool ok = j >= line.size() || (line[j] != '=' && line[j] != '/');
+      if (ok && w != "." && w != ".." && seen.insert(std::string(w)).second) {
+        out.push_back({std::string(w), number});
+      }
+      i = j;
+    }
+  });
+  return out;
+}
+
+}  // namespace imgstrip

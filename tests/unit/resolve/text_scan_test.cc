@@ -1,0 +1,49 @@
+#include <catch2/catch.hpp>
+
+#include "resolve/text_scan.h"
+
+using namespace imgstrip;
+
+TEST_CASE("shebang lines and env programs") {
+  auto s = parse_shebang("#!/bin/sh -e\necho hi\n");
+  REQUIRE(s);
+  CHECK(s->interpreter == "/bin/sh");
+  CHECK(s->argument == "-e");
+  auto e = parse_shebang("#! /usr/bin/env -S VAR=1 python3 -u\n");
+  REQUIRE(e);
+  CHECK(e->interpreter == "/usr/bin/env");
+  CHECK(env_program(*e) == "python3");
+  CHECK_FALSE(env_program(*s));
+  CHECK_FALSE(parse_shebang("echo"));
+  CHECK(is_shell("/bin/dash"));
+  CHECK_FALSE(is_shell("/usr/bin/python3"));
+}
+
+TEST_CASE("absolute paths in configuration text") {
+  auto refs = absolute_paths(
+      "include /etc/nginx/modules-enabled/*.conf;\n"
+      "# include /etc/nginx/commented.conf;\n"
+      "  root /var/www/html;\n"
+      "listen=/run/php/php8.2-fpm.sock\n"
+      "url http://example.com/path and \"/quoted/file\"\n");
+  std::vector<std::string> texts;
+  for (auto& r : refs)
+    texts.push_back(r.text);
+  CHECK(texts == std::vector<std::string>{"/etc/nginx/modules-enabled/*.conf", "/var/www/html",
+                                          "/run/php/php8.2-fpm.sock", "/quoted/file"});
+  CHECK(refs[1].line == 3);
+  CHECK(has_glob(refs[0].text));
+}
+
+TEST_CASE("words of a shell script") {
+  auto words = shell_words(
+      "#!/bin/sh\nset -e\n# nginx in a comment\nVAR=value\nenvsubst < a > b\n"
+      "exec php-fpm8.2 --nodaemonize \"$@\"\n");
+  std::vector<std::string> texts;
+  for (auto& w : words)
+    texts.push_back(w.text);
+  CHECK(std::find(texts.begin(), texts.end(), "envsubst") != texts.end());
+  CHECK(std::find(texts.begin(), texts.end(), "php-fpm8.2") != texts.end());
+  CHECK(std::find(texts.begin(), texts.end(), "nginx") == texts.end());
+  CHECK(std::find(texts.begin(), texts.end(), "VAR") == texts.end());
+}
