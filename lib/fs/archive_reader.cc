@@ -35,7 +35,12 @@ ArchiveReader::ArchiveReader(ReadStream& in, Format format, std::string name)
   }
   if (archive_read_open(archive_, this, nullptr, &ArchiveReader::read_callback, nullptr) !=
       ARCHIVE_OK) {
-    fail_with("");
+    try {
+      fail_with("");
+    } catch (...) {
+      archive_read_free(archive_);  // the destructor does not run for a failed constructor
+      throw;
+    }
   }
 }
 

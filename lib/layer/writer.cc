@@ -83,14 +83,19 @@ class TarWriter {
   TarWriter(WriteStream& out, std::string name) : out_(out), name_(std::move(name)) {
     archive_ = archive_write_new();
     if (archive_ == nullptr) fail("{}: cannot create a libarchive writer", name_);
-    check(archive_write_set_format_pax_restricted(archive_), "");
-    // SCHILY.xattr only (GNU tar's form), not a second LIBARCHIVE.xattr copy.
-    check(archive_write_set_format_option(archive_, "pax", "xattrheader", "SCHILY"), "");
-    check(archive_write_set_bytes_per_block(archive_, 1 << 16), "");
-    check(archive_write_set_bytes_in_last_block(archive_, 1), "");
-    check(
-        archive_write_open2(archive_, this, nullptr, &TarWriter::write_callback, nullptr, nullptr),
-        "");
+    try {
+      check(archive_write_set_format_pax_restricted(archive_), "");
+      // SCHILY.xattr only (GNU tar's form), not a second LIBARCHIVE.xattr copy.
+      check(archive_write_set_format_option(archive_, "pax", "xattrheader", "SCHILY"), "");
+      check(archive_write_set_bytes_per_block(archive_, 1 << 16), "");
+      check(archive_write_set_bytes_in_last_block(archive_, 1), "");
+      check(archive_write_open2(archive_, this, nullptr, &TarWriter::write_callback, nullptr,
+                                nullptr),
+            "");
+    } catch (...) {
+      archive_write_free(archive_);  // the destructor does not run for a failed constructor
+      throw;
+    }
     entry_ = archive_entry_new();
   }
   ~TarWriter() {
