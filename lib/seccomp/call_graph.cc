@@ -30,7 +30,7 @@ class Graph {
   void add_root(uint32_t node, std::string why);
   void reach(uint32_t from, uint32_t to);
   void wrapper_fixpoint();
-  SyscallSet wrapper_reach();
+  SyscallSet wrapper_reach(const std::set<uint32_t>& wrappers);
   std::string label(uint32_t node) const;
   std::vector<std::string> chain(uint32_t node) const;
   size_t object_of(uint32_t node) const;
@@ -174,8 +174,8 @@ void Graph::wrapper_fixpoint() {
   }
 }
 
-// Every number any wrapper is asked for anywhere in the loaded code, reachable or not.
-SyscallSet Graph::wrapper_reach() {
+// Every number one of `wrappers` is asked for anywhere in the loaded code, reachable or not.
+SyscallSet Graph::wrapper_reach(const std::set<uint32_t>& wrappers) {
   SyscallSet out;
   for (size_t o = 0; o < objs_.size(); ++o) {
     if (scopes_of_[o].empty()) continue;
@@ -184,10 +184,10 @@ SyscallSet Graph::wrapper_reach() {
         if (!c.number || c.number->constants.empty()) continue;
         bool to_wrapper = false;
         if (c.import.empty()) {
-          if (auto t = local(o, c.target)) to_wrapper = wrapper_[*t] >= 0;
+          if (auto t = local(o, c.target)) to_wrapper = wrappers.count(*t) > 0;
         } else {
           for (uint32_t t : resolve(o, c.import))
-            to_wrapper = to_wrapper || wrapper_[t] == 0;
+            to_wrapper = to_wrapper || (wrapper_[t] == 0 && wrappers.count(t));
         }
         if (!to_wrapper) continue;
         for (int64_t v : c.number->constants)
@@ -278,6 +278,7 @@ SyscallAnalysis Graph::run(FallbackPolicy fallback) {
     }
     return true;
   };
+  std::set<uint32_t> unknown_wrappers;  // wrappers called with a number not known
   for (uint32_t n : order) {
     size_t o = object_of(n);
     const Function& f = fn(n);
@@ -301,6 +302,7 @@ SyscallAnalysis Graph::run(FallbackPolicy fallback) {
         if (p < 0) continue;
         std::string wname = label(w);
         bool traced = c.number && (c.import.empty() || p == 0);
+        if (!traced || c.number->unknown) unknown_wrappers.insert(w);
         if (!traced) {
           out_.unresolved.push_back({objs_[o].path, function_label(f), c.addr,
                                      fmt::format("argument {} of wrapper {} not traced", p, wname),
@@ -318,6 +320,7 @@ SyscallAnalysis Graph::run(FallbackPolicy fallback) {
       }
     }
     // A wrapper reached other than through a call passes an unknown number.
+    if (wrapper_[n] >= 0 && parent_[n] == kNone) unknown_wrappers.insert(n);
     if (wrapper_[n] >= 0 && parent_[n] == kNone)
       out_.unresolved.push_back({objs_[o].path, function_label(f), f.start,
                                  "syscall wrapper reachable through an indirect call", true});
@@ -336,7 +339,7 @@ SyscallAnalysis Graph::run(FallbackPolicy fallback) {
           if (out_.syscalls.insert(nr).second) out_.from_fallback.insert(nr);
         break;
       case FallbackPolicy::AllowWrapperReach:
-        for (int nr : wrapper_reach())
+        for (int nr : wrapper_reach(unknown_wrappers))
           if (nr >= 0 && out_.syscalls.insert(nr).second) out_.from_fallback.insert(nr);
         break;
     }

@@ -30,8 +30,11 @@ struct GraphObject {
 
 // What an unresolved syscall site costs.
 enum class FallbackPolicy : uint8_t {
-  // Allow what the reachable code's syscall sites and wrapper calls are seen to use (the
-  // syscalls the analysed wrappers could reach), and list every such site in the report.
+  // Allow the syscalls the analysed wrappers could reach: for a call to a wrapper with an
+  // unknown number (or a wrapper reached through a pointer), every number that wrapper is
+  // passed anywhere in the loaded code. A syscall instruction whose number is loaded from
+  // memory is assumed to repeat a number the reachable code makes elsewhere (glibc's setxid
+  // broadcast, for example); it adds nothing, and the report lists it.
   AllowWrapperReach,
   AllowAllKnown,  // allow every syscall the table knows
   Fail,           // an Error listing the sites

@@ -157,6 +157,16 @@ void decode_x86(csh h, const cs_insn& ci, Insn& in) {
   in.dst = d.index;
   in.op = RegOp::Unknown;
   in.writes &= ~bit(d.index);
+  if (d.bits == 8 && x.op_count == 1 && ci.id >= X86_INS_SETAE && ci.id <= X86_INS_SETS) {
+    in.op = RegOp::Bool;  // compilers clear the register before a setcc they widen
+    return;
+  }
+  if (ci.id == X86_INS_MOVZX && x.op_count == 2 && x.operands[1].type == X86_OP_REG &&
+      x86_reg(x.operands[1].reg).index == d.index && d.bits >= 32) {
+    in.op = RegOp::Copy;  // movzx eax, al after a setcc
+    in.src = d.index;
+    return;
+  }
   if (d.bits < 32) return;
   const cs_x86_op* src = x.op_count >= 2 ? &x.operands[1] : nullptr;
   switch (ci.id) {
@@ -345,6 +355,9 @@ void decode_arm(const cs_insn& ci, Insn& in, ArmState& st) {
           in.src = s;
         }
       }
+      break;
+    case ARM64_INS_CSET:
+      in.op = RegOp::Bool;
       break;
     case ARM64_INS_UXTW:
     case ARM64_INS_SXTW:

@@ -25,6 +25,7 @@ enum class RegOp : uint8_t {
   None,
   Const,    // dst = imm
   Copy,     // dst = src + imm
+  Bool,     // dst = 0 or 1 (setcc after the register was cleared; cset)
   Unknown,  // dst = something the analysis does not follow (a load, a computation)
 };
 

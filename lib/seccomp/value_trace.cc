@@ -79,6 +79,10 @@ ValueSet FunctionFlow::trace(size_t index, uint8_t reg) const {
           case RegOp::Const:
             values.push_back(in.imm + s.addend);
             break;
+          case RegOp::Bool:
+            values.push_back(s.addend);
+            values.push_back(1 + s.addend);
+            break;
           case RegOp::Copy:
             work.push_back({p, in.src, s.addend + in.imm});
             break;
