@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <cstring>
+#include <map>
 #include <optional>
+#include <set>
 
 #include "core/error.h"
 #include "elf/closure.h"
@@ -164,7 +166,8 @@ class Resolver {
   void add_files();
   void add_entrypoint();
   void add_argv(const std::vector<std::string>& argv, const std::string& what);
-  void pull_owner(const std::string& path, const std::string& why, const std::string& from);
+  void pull_owner(const std::string& path, const std::string& why, const std::string& from,
+                  bool by_name = false);
   void add_package_files();
   void check_package_dirs();
   void scan_new_paths();
@@ -193,7 +196,7 @@ class Resolver {
   size_t closure_done_ = 0;
   std::set<std::string> config_files_;  // real paths scanned as configuration when kept
   std::set<std::string> package_dirs_;  // directories of kept packages, not yet satisfied
-  std::set<std::string> pulled_owner_checked_;
+  std::map<std::string, std::set<const Package*>> by_basename_;  // file name -> packages
   bool uses_iconv_ = false;
   bool ldconf_used_ = false;
   bool done_passwd_ = false, done_nss_ = false, done_nss_modules_ = false, done_tls_ = false,
@@ -281,14 +284,31 @@ void Resolver::add_files() {
   }
 }
 
-void Resolver::pull_owner(const std::string& path, const std::string& why,
-                          const std::string& from) {
+void Resolver::pull_owner(const std::string& path, const std::string& why, const std::string& from,
+                          bool by_name) {
   if (!db_) return;
   auto real = tree_.resolve(path);
   if (!real) return;
   const Package* owner = db_->owner_of(*real);
+  std::string how = "owns " + abs_path(*real);
+  if (owner == nullptr && by_name) {
+    // A file a postinst copied from a package's template (php's mods-available/*.ini from
+    // usr/share/php8.2-sqlite3/sqlite3/sqlite3.ini): the one package shipping that name.
+    if (by_basename_.empty()) {
+      for (auto& p : db_->packages()) {
+        for (auto& f : p.files)
+          by_basename_[std::string(base_name(f))].insert(&p);
+      }
+    }
+    auto it = by_basename_.find(std::string(base_name(*real)));
+    if (it != by_basename_.end() && it->second.size() == 1) {
+      owner = *it->second.begin();
+      how = "ships a file named " + std::string(base_name(*real)) + " (" + abs_path(*real) +
+            " is unowned)";
+    }
+  }
   if (owner == nullptr || selection_->contains(owner->name)) return;
-  selection_->add(*owner, "owns " + abs_path(*real) + ", " + why, from, true);
+  selection_->add(*owner, how + ", " + why, from, true);
 }
 
 void Resolver::add_argv(const std::vector<std::string>& argv, const std::string& what) {
@@ -337,7 +357,7 @@ void Resolver::add_package_files() {
   while (packages_done_ < selection_->kept().size()) {
     KeptPackage kp = selection_->kept()[packages_done_++];
     const Package& p = *kp.package;
-    Reason reason{ReasonKind::Package, "package " + p.name, ""};
+    Reason reason{ReasonKind::Package, "package " + p.name + " (" + kp.reason + ")", ""};
     for (auto& f : p.files) {
       if (skipped_in_package(f)) continue;
       auto r = tree_.lookup(f, false);
@@ -384,7 +404,7 @@ void Resolver::check_package_dirs() {
                         owners.front()->name + (owners.size() > 1 ? ", ..." : "") + ")";
       if (!out_.keep.add(child->path, {ReasonKind::UnownedEntry, why, ""})) continue;
       if (child->type == FileType::Symlink) {
-        pull_owner(child->path, "the target of " + abs_path(child->path), "");
+        pull_owner(child->path, "the target of " + abs_path(child->path), "", true);
       } else if (child->type == FileType::Directory) {
         out_.keep.add_tree(child->path, {ReasonKind::UnownedEntry, why, ""});
       }
@@ -539,7 +559,18 @@ void Resolver::run_closure() {
   for (; closure_done_ < objects.size(); ++closure_done_) {
     const ClosureObject& o = objects[closure_done_];
     for (auto& n : o.needed) {
-      if (n.via == "/etc/ld.so.conf") ldconf_used_ = true;
+      if (n.via != "/etc/ld.so.conf" || !n.path || !o.abi || ldconf_used_) continue;
+      // Without the cache glibc still searches its default directories; Debian's
+      // ld.so.conf.d lists those too, so only other directories need the cache.
+      auto dir = tree_.resolve(dir_of(n.opened_as));
+      bool in_default = false;
+      for (auto& d : glibc_default_dirs(*o.abi))
+        in_default = in_default || (dir && tree_.resolve(d) == dir);
+      if (!in_default) {
+        ldconf_used_ = true;
+        out_.notes.push_back(abs_path(*n.path) +
+                             " is found through /etc/ld.so.conf: " + "/etc/ld.so.cache kept");
+      }
     }
     if (req_.essentials.gconv && !uses_iconv_ && o.error.empty() && imports_iconv(o.path)) {
       uses_iconv_ = true;
@@ -679,6 +710,7 @@ void Resolver::add_essentials() {
     done_tz_ = true;
     add("etc/localtime", "time zone");
     add("etc/timezone", "time zone");
+    add("usr/share/zoneinfo/UTC", "time zone");
     if (req_.keep_tzdata) {
       keep.add_tree("usr/share/zoneinfo", {ReasonKind::Essential, "essential: --keep-tzdata", ""});
     }
