@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 
@@ -184,7 +185,7 @@ class Resolver {
   const ImageConfig& config_;
   const StripRequest& req_;
   Resolution out_;
-  std::optional<PackageDb> db_;
+  std::shared_ptr<const PackageDb> db_;  // shared with the Resolution (packages point into it)
   std::optional<PackageSelection> selection_;
   ElfClosure closure_;
   std::vector<std::string> path_dirs_;
@@ -243,12 +244,13 @@ bool Resolver::skipped_in_package(const std::string& path) const {
 
 void Resolver::open_db() {
   try {
-    db_ = open_package_db(tree_);
+    if (auto db = open_package_db(tree_)) db_ = std::make_shared<const PackageDb>(std::move(*db));
   } catch (const Error& e) {
     if (!req_.packages.empty()) throw;
     out_.notes.push_back(std::string("package database not read: ") + e.what());
   }
   if (db_) {
+    out_.database = db_;
     out_.package_db = db_kind_name(db_->kind());
     selection_.emplace(*db_, tree_, req_.deps);
   }
@@ -308,6 +310,8 @@ void Resolver::pull_owner(const std::string& path, const std::string& why, const
     }
   }
   if (owner == nullptr || selection_->contains(owner->name)) return;
+  // A directory is owned by many packages (lib -> usr/lib): that pulls in nothing.
+  if (const Entry* e = tree_.find(*real); e == nullptr || e->type == FileType::Directory) return;
   selection_->add(*owner, how + ", " + why, from, true);
 }
 
@@ -683,9 +687,6 @@ void Resolver::add_essentials() {
                       "etc/nsswitch.conf"});
           }
         }
-      } else if (svc != "files" && svc != "dns") {
-        out_.notes.push_back("NSS service \"" + svc + "\" of /etc/nsswitch.conf: " + name +
-                             " not in the image");
       }
     }
   }

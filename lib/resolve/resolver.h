@@ -34,6 +34,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
@@ -67,6 +68,8 @@ struct Resolution {
   uint64_t files_before = 0, bytes_before = 0;  // regular files of the image
   uint64_t files_after = 0, bytes_after = 0;    // regular files kept
   std::string package_db;                       // "dpkg", "rpm", "apk" or empty
+  // The image's package database, which `packages` point into; null when it has none.
+  std::shared_ptr<const PackageDb> database;
 
   // The paths to write: kept paths plus generated ones.
   std::set<std::string> paths() const;

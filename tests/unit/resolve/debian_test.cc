@@ -122,6 +122,15 @@ TEST_CASE("debian: nginx + php-fpm keeps what runs and drops the rest", "[debian
   CHECK(k.contains("tmp"));
   CHECK_FALSE(k.contains("etc/ld.so.cache"));
   CHECK(r.bytes_after * 2 < r.bytes_before);
+  // Directory symlinks (lib -> usr/lib) in a package's list pull in nobody.
+  CHECK_FALSE(k.contains("usr/bin/apt"));
+  CHECK_FALSE(k.contains("usr/bin/perl"));
+  std::set<std::string> names;
+  for (auto& p : r.packages)
+    names.insert(p.package->name);
+  CHECK(names.count("php8.2-sqlite3") == 1);
+  CHECK(names.count("php8.2-mysql") == 1);
+  CHECK(names.count("apt") == 0);
 
   SECTION("the kept files run: nginx -t, php-fpm -t, php -m") {
     auto nginx = run_in(tree, r, "/usr/sbin/nginx -t");
