@@ -54,28 +54,50 @@ class SpoolReader : public ReadStream {
   uint64_t left_;
 };
 
+constexpr size_t kPendingLimit = 1 << 20;
+
+void write_at(int fd, std::string_view bytes, uint64_t offset) {
+  const char* p = bytes.data();
+  size_t n = bytes.size();
+  while (n > 0) {
+    ssize_t put = ::pwrite(fd, p, n, static_cast<off_t>(offset));
+    if (put < 0 && errno == EINTR) continue;
+    if (put < 0) fail("cannot write the spool file: {}", errno_text(errno));
+    p += put;
+    n -= static_cast<size_t>(put);
+    offset += static_cast<uint64_t>(put);
+  }
+}
+
 }  // namespace
 
 ContentStore::ContentStore(const std::filesystem::path& dir)
-    : fd_(open_anonymous(dir.empty() ? default_dir() : dir)) {}
+    : fd_(open_anonymous(dir.empty() ? default_dir() : dir)) {
+  pending_.reserve(kPendingLimit);
+}
 
 ContentStore::~ContentStore() {
   if (fd_ >= 0) ::close(fd_);
 }
 
 uint64_t ContentStore::append(std::string_view bytes) {
+  std::lock_guard lock(mutex_);
   uint64_t offset = end_;
-  const char* p = bytes.data();
-  size_t n = bytes.size();
-  while (n > 0) {
-    ssize_t put = ::pwrite(fd_, p, n, static_cast<off_t>(end_));
-    if (put < 0 && errno == EINTR) continue;
-    if (put < 0) fail("cannot write the spool file: {}", errno_text(errno));
-    p += put;
-    n -= static_cast<size_t>(put);
-    end_ += static_cast<uint64_t>(put);
+  if (pending_.size() + bytes.size() > kPendingLimit) flush();
+  if (bytes.size() >= kPendingLimit) {
+    write_at(fd_, bytes, end_);
+  } else {
+    if (pending_.empty()) pending_at_ = end_;
+    pending_.append(bytes);
   }
+  end_ += bytes.size();
   return offset;
+}
+
+void ContentStore::flush() const {
+  if (pending_.empty()) return;
+  write_at(fd_, pending_, pending_at_);
+  pending_.clear();
 }
 
 uint64_t ContentStore::append(ReadStream& in, uint64_t size) {
@@ -92,6 +114,8 @@ uint64_t ContentStore::append(ReadStream& in, uint64_t size) {
 }
 
 std::unique_ptr<ReadStream> ContentStore::open(uint64_t offset, uint64_t size) const {
+  std::lock_guard lock(mutex_);
+  flush();
   if (offset > end_ || size > end_ - offset) {
     fail("spool file range {}+{} is beyond its end ({} bytes)", offset, size, end_);
   }

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "core/stream.h"
@@ -30,8 +31,15 @@ class ContentStore {
   uint64_t bytes() const { return end_; }
 
  private:
+  void flush() const;
+
   int fd_ = -1;
   uint64_t end_ = 0;
+  // Small appends are gathered here (one write per MiB, not one per file); open() writes
+  // them out first.
+  mutable std::string pending_;
+  mutable uint64_t pending_at_ = 0;  // file offset of pending_[0]
+  mutable std::mutex mutex_;
 };
 
 }  // namespace imgstrip
