@@ -127,7 +127,7 @@ ObjectAnalysis analysis_from_json(const json& j) {
 AnalysisCache::AnalysisCache(std::filesystem::path dir) : dir_(std::move(dir)) {}
 
 std::filesystem::path AnalysisCache::path_of(std::string_view digest_hex) const {
-  return dir_ / (std::string(digest_hex) + ".json");
+  return dir_ / (std::string(digest_hex) + ".msgpack");
 }
 
 std::optional<ObjectAnalysis> AnalysisCache::get(std::string_view digest_hex) const {
@@ -136,7 +136,8 @@ std::optional<ObjectAnalysis> AnalysisCache::get(std::string_view digest_hex) co
   auto path = path_of(digest_hex);
   if (!std::filesystem::is_regular_file(path, ec)) return std::nullopt;
   try {
-    return analysis_from_json(json::parse(read_file(path, size_t{1} << 30)));
+    std::string bytes = read_file(path, size_t{1} << 30);
+    return analysis_from_json(json::from_msgpack(bytes));
   } catch (const std::exception&) {
     return std::nullopt;  // stale or damaged: analysed again and overwritten
   }
@@ -147,7 +148,9 @@ void AnalysisCache::put(std::string_view digest_hex, const ObjectAnalysis& a) co
   std::error_code ec;
   std::filesystem::create_directories(dir_, ec);
   if (ec) fail("cannot create analysis cache {}: {}", dir_.string(), ec.message());
-  write_file_atomic(path_of(digest_hex), analysis_to_json(a).dump());
+  std::vector<uint8_t> packed = json::to_msgpack(analysis_to_json(a));
+  write_file_atomic(path_of(digest_hex),
+                    std::string_view(reinterpret_cast<const char*>(packed.data()), packed.size()));
 }
 
 ObjectAnalysis AnalysisCache::analyze(std::string bytes, const std::string& name, bool* hit) const {

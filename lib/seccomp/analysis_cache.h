@@ -1,4 +1,5 @@
-// Per-object analysis results cached by content: one JSON file per object, named by the
+// Per-object analysis results cached by content: one file per object (the JSON form of the
+// analysis, stored as MessagePack because it loads several times faster), named by the
 // sha256 of the file's bytes, in a cache directory. An unchanged binary is never
 // disassembled twice. Entries of another format version are ignored and rewritten.
 #pragma once
