@@ -6,5 +6,7 @@ namespace imgstrip::cli {
 int run_inspect(int argc, char** argv);
 int run_ls(int argc, char** argv);
 int run_copy(int argc, char** argv);
+int run_strip(int argc, char** argv);
+int run_why(int argc, char** argv);
 
 }  // namespace imgstrip::cli

@@ -17,9 +17,12 @@ constexpr const char* kUsage =
     "imgstrip " IMGSTRIP_VERSION
     " - strip container images down to what they use\n"
     "\n"
-    "Usage: imgstrip COMMAND [OPTIONS]\n"
+    "Usage: imgstrip [strip] -i SRC -t DST [-p PKG]... [-f PATH]... [-r GLOB]...\n"
+    "       imgstrip COMMAND [OPTIONS]\n"
     "\n"
     "Commands:\n"
+    "  strip                strip an image (the default command; see strip --help)\n"
+    "  why IMAGE PATH       explain why a strip keeps a path\n"
     "  inspect IMAGE        show manifest, platform, layers and configuration\n"
     "  ls IMAGE [PATH]      list the flattened file system\n"
     "  copy SRC DST         copy an image between transports\n"
@@ -50,6 +53,12 @@ int main(int argc, char** argv) {
     if (cmd == "inspect") return run_inspect(argc - 1, argv + 1);
     if (cmd == "ls") return run_ls(argc - 1, argv + 1);
     if (cmd == "copy") return run_copy(argc - 1, argv + 1);
+    if (cmd == "strip") return run_strip(argc - 1, argv + 1);
+    if (cmd == "why") return run_why(argc - 1, argv + 1);
+    if (cmd.starts_with("-")) {
+      cmd = "strip";
+      return run_strip(argc, argv);
+    }
     fmt::print(stderr, "imgstrip: unknown command \"{}\"\n\n{}", cmd, kUsage);
     return kExitUsage;
   } catch (const imgstrip::UsageError& e) {

@@ -9,7 +9,9 @@ CopyResult put_image(ImageSink& sink, const Manifest& manifest, const std::strin
                      const std::function<void(const CopyProgress&)>& on_blob,
                      const RawManifest* original) {
   CopyResult result;
-  Manifest out = convert_manifest(manifest, sink.wants_docker_manifest());
+  Manifest out = sink.accepts_manifest(manifest.media_type)
+                     ? manifest
+                     : convert_manifest(manifest, sink.wants_docker_manifest());
   auto put = [&](const std::string& what, const Descriptor& d, const StreamOpener& open) {
     CopyProgress p{what, d, false};
     if (sink.has_blob(d)) {

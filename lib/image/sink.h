@@ -4,9 +4,11 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "core/stream.h"
 #include "oci/manifest.h"
+#include "oci/media_types.h"
 
 namespace imgstrip {
 
@@ -19,6 +21,12 @@ class ImageSink {
   // Whether the destination stores Docker schema 2 rather than OCI manifests; the copier
   // converts to the family the sink wants.
   virtual bool wants_docker_manifest() const { return false; }
+
+  // Whether the destination stores a manifest of this media type as it is; when not, the
+  // copier converts it to the family above (and its digest changes).
+  virtual bool accepts_manifest(std::string_view media_type) const {
+    return media_type == (wants_docker_manifest() ? media::kDockerManifest : media::kOciManifest);
+  }
 
   // True when the destination already has this blob (no upload needed).
   virtual bool has_blob(const Descriptor& /*d*/) { return false; }

@@ -51,6 +51,11 @@ class RegistrySink : public ImageSink {
 
   std::string name() const override { return "docker://" + client_.ref().str(); }
 
+  // Registries store OCI and Docker schema 2 manifests alike: copies keep their digest.
+  bool accepts_manifest(std::string_view media_type) const override {
+    return media::is_manifest(media_type);
+  }
+
   bool has_blob(const Descriptor& d) override {
     if (confirmed_.count(d.digest) > 0) return true;
     HttpRequest req;

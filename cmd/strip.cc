@@ -1,0 +1,123 @@
+// imgstrip [strip] -i SRC -t DST [-p PKG]... : the main job.
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+
+#include "commands.h"
+#include "common.h"
+#include "core/error.h"
+#include "core/stream.h"
+#include "strip/strip.h"
+#include "strip_flags.h"
+
+namespace imgstrip::cli {
+namespace {
+
+std::string percent(uint64_t after, uint64_t before) {
+  if (before == 0) return "-";
+  return fmt::format("{:.1f} %", 100.0 * static_cast<double>(after) / static_cast<double>(before));
+}
+
+Json summary_json(const StripResult& r, double seconds) {
+  const Resolution& res = r.resolution;
+  size_t packages = 0;
+  for (auto& p : res.package_sizes)
+    packages += p.kept ? 1 : 0;
+  return Json{
+      {"source", r.source},
+      {"destination", r.destination},
+      {"sourceDigest", r.source_digest.str()},
+      {"digest", r.digest.str()},
+      {"files",
+       {{"before", res.files_before}, {"after", res.files_after}, {"removed", res.removed.size()}}},
+      {"bytes", {{"before", res.bytes_before}, {"after", res.bytes_after}}},
+      {"compressed", {{"before", r.compressed_before}, {"after", r.compressed_after}}},
+      {"layerTarBytes", r.uncompressed_after},
+      {"layers", {{"before", r.layers_before}, {"after", 1}}},
+      {"packages", {{"before", res.package_sizes.size()}, {"kept", packages}}},
+      {"notFollowed", res.not_followed.size()},
+      {"missing", res.missing},
+      {"seconds", seconds}};
+}
+
+}  // namespace
+
+int run_strip(int argc, char** argv) {
+  cxxopts::Options options(
+      "imgstrip",
+      "Strip an image down to what its application needs.\n"
+      "  imgstrip [strip] -i SRC -t DST [-p PKG]... [-f PATH]... [-r GLOB]...");
+  options.add_options()("i,image", "source image", cxxopts::value<std::string>())(
+      "t,target", "where to write the stripped image", cxxopts::value<std::string>())(
+      "x,expose", "add an exposed port (PORT[/tcp|udp]); repeatable",
+      cxxopts::value<std::vector<std::string>>())(
+      "d,dockerfile", "apply the metadata instructions of this Dockerfile",
+      cxxopts::value<std::string>())("report", "write the full report (JSON) to this file",
+                                     cxxopts::value<std::string>())("json",
+                                                                    "print the summary as JSON")(
+      "timestamp", "clamp file times and set created to this Unix time (default SOURCE_DATE_EPOCH)",
+      cxxopts::value<int64_t>())("compression", "gzip or zstd",
+                                 cxxopts::value<std::string>()->default_value("gzip"));
+  add_keep_flags(options);
+  add_transport_flags(options);
+  auto args = parse(options, argc, argv);
+  if (!args.count("image") || !args.count("target")) {
+    usage_fail("strip needs -i SRC and -t DST (see --help)");
+  }
+  if (!args.unmatched().empty()) usage_fail("unexpected argument \"{}\"", args.unmatched()[0]);
+
+  StripOptions so;
+  so.request = strip_request(args);
+  so.version = IMGSTRIP_VERSION;
+  std::string c = args["compression"].as<std::string>();
+  if (c != "gzip" && c != "zstd") usage_fail("--compression must be gzip or zstd");
+  so.layer.compression = c == "zstd" ? media::Compression::Zstd : media::Compression::Gzip;
+  so.layer.timestamp = source_date_epoch();
+  if (args.count("timestamp")) so.layer.timestamp = args["timestamp"].as<int64_t>();
+  if (args.count("expose")) so.extra_ports = args["expose"].as<std::vector<std::string>>();
+  if (args.count("dockerfile")) so.dockerfile = args["dockerfile"].as<std::string>();
+
+  Location from = Location::parse(args["image"].as<std::string>());
+  Location to = Location::parse(args["target"].as<std::string>());
+  RegistryOptions ro = registry_options(args);
+  bool show = !quiet(args) && ::isatty(STDERR_FILENO);
+  auto source = open_source(from, ro);
+  auto sink = open_sink(to, ro);
+
+  auto start = std::chrono::steady_clock::now();
+  StripResult r = strip_image(*source, *sink, platform(args), so, [&](StripStage s) {
+    if (show) fmt::print(stderr, "\r\x1b[K{}...", stage_name(s));
+  });
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (show) std::fputs("\r\x1b[K", stderr);
+
+  if (args.count("report")) write_file_atomic(args["report"].as<std::string>(), r.report.dump(2));
+  Json summary = summary_json(r, seconds);
+  if (args.count("json")) {
+    fmt::print("{}\n", summary.dump(2));
+    return kExitOk;
+  }
+  const Resolution& res = r.resolution;
+  fmt::print("Stripped {}\n      -> {}\n", r.source, r.destination);
+  fmt::print("  files     {} -> {} ({} removed)\n", res.files_before, res.files_after,
+             res.removed.size());
+  fmt::print("  size      {} -> {} uncompressed ({}), {} -> {} compressed ({})\n",
+             human_size(res.bytes_before), human_size(res.bytes_after),
+             percent(res.bytes_after, res.bytes_before), human_size(r.compressed_before),
+             human_size(r.compressed_after), percent(r.compressed_after, r.compressed_before));
+  fmt::print("  packages  {} -> {} kept", summary["packages"]["before"].get<size_t>(),
+             summary["packages"]["kept"].get<size_t>());
+  if (!res.not_followed.empty()) {
+    fmt::print(" ({} dependencies not followed, see --report)", res.not_followed.size());
+  }
+  fmt::print("\n");
+  for (auto& m : res.missing)
+    fmt::print("  missing   {}\n", m);
+  fmt::print("  time      {:.1f} s\n", seconds);
+  fmt::print("  digest    {}\n", r.digest.str());
+  return kExitOk;
+}
+
+}  // namespace imgstrip::cli

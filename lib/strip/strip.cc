@@ -1,0 +1,126 @@
+#include "strip/strip.h"
+
+#include <fmt/format.h>
+
+#include "core/error.h"
+#include "core/stream.h"
+#include "core/tempdir.h"
+#include "dockerfile/dockerfile.h"
+#include "fs/flatten.h"
+#include "image/copy.h"
+#include "mutate/single_layer.h"
+#include "report/report.h"
+
+namespace imgstrip {
+namespace {
+
+void stage(const std::function<void(StripStage)>& on_stage, StripStage s) {
+  if (on_stage) on_stage(s);
+}
+
+std::string port_spec(const std::string& p) {
+  std::string port = p.find('/') == std::string::npos ? p + "/tcp" : p;
+  auto slash = port.find('/');
+  std::string num = port.substr(0, slash);
+  std::string proto = port.substr(slash + 1);
+  if (num.empty() || num.find_first_not_of("0123456789") != std::string::npos ||
+      std::stoul(num.substr(0, 6)) > 65535 ||
+      (proto != "tcp" && proto != "udp" && proto != "sctp")) {
+    usage_fail("-x {}: expected PORT[/tcp|udp|sctp]", p);
+  }
+  return port;
+}
+
+// The stripped image's config: the original, with -d and -x applied and provenance added.
+ImageConfig new_config(const Image& image, const std::string& source_name,
+                       const StripOptions& options) {
+  ImageConfig config = image.config;
+  if (options.dockerfile) {
+    std::string name = options.dockerfile->string();
+    std::string text = read_file(*options.dockerfile, 1 << 20);
+    apply_dockerfile(parse_dockerfile(text, name), config, name);
+  }
+  for (auto& p : options.extra_ports)
+    config.add_exposed_port(port_spec(p));
+  config.set_label(kBaseDigest, image.raw.digest.str());
+  config.set_label(kBaseName, source_name);
+  config.set_label(kStrippedBy, options.version);
+  return config;
+}
+
+}  // namespace
+
+std::string_view stage_name(StripStage s) {
+  switch (s) {
+    case StripStage::Load:
+      return "reading the image";
+    case StripStage::Flatten:
+      return "flattening layers";
+    case StripStage::Resolve:
+      return "resolving what to keep";
+    case StripStage::Write:
+      return "writing the stripped layer";
+    case StripStage::Push:
+      return "writing the image";
+  }
+  return "";
+}
+
+Analysis analyze_image(ImageSource& source, const Platform& platform, const StripRequest& request,
+                       const std::filesystem::path& spool_dir) {
+  Image image = load_image(source, platform);
+  source.prefetch(image.manifest.layers);
+  FlattenOptions fo;
+  fo.spool_dir = spool_dir;
+  FileTree tree = flatten_image(source, image, fo);
+  Resolution resolution = resolve(tree, image.config, request);
+  return Analysis{std::move(image), std::move(tree), std::move(resolution)};
+}
+
+StripResult strip_image(ImageSource& source, ImageSink& sink, const Platform& platform,
+                        const StripOptions& options,
+                        const std::function<void(StripStage)>& on_stage) {
+  StripResult result;
+  result.source = source.name();
+  result.destination = sink.name();
+  TempDir work;
+
+  stage(on_stage, StripStage::Load);
+  Image image = load_image(source, platform);
+  // Check -d and -x before the long part of the work.
+  image.config = new_config(image, source.name(), options);
+  source.prefetch(image.manifest.layers);
+
+  stage(on_stage, StripStage::Flatten);
+  FlattenOptions fo;
+  fo.spool_dir = work.path();
+  FileTree tree = flatten_image(source, image, fo);
+
+  stage(on_stage, StripStage::Resolve);
+  result.resolution = resolve(tree, image.config, options.request);
+  result.report = report_json(result.resolution, tree);
+
+  stage(on_stage, StripStage::Write);
+  FileTree stripped = stripped_tree(std::move(tree), result.resolution);
+  SingleLayerOptions so;
+  so.layer = options.layer;
+  so.created_by = fmt::format("imgstrip {} strip", options.version);
+  so.annotations[std::string(kBaseDigest)] = image.raw.digest.str();
+  so.annotations[std::string(kBaseName)] = source.name();
+  SingleLayerImage out =
+      single_layer_image(image, stripped, result.resolution.paths(), work.path(), so);
+
+  stage(on_stage, StripStage::Push);
+  CopyResult written = put_image(sink, out.manifest, out.config, out.blobs());
+
+  result.source_digest = image.raw.digest;
+  result.digest = written.digest;
+  result.layers_before = image.manifest.layers.size();
+  for (auto& l : image.manifest.layers)
+    result.compressed_before += static_cast<uint64_t>(l.size);
+  result.compressed_after = static_cast<uint64_t>(out.layer.descriptor.size);
+  result.uncompressed_after = out.layer.uncompressed_size;
+  return result;
+}
+
+}  // namespace imgstrip

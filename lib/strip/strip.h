@@ -1,0 +1,67 @@
+// The strip pipeline: source -> load -> flatten -> resolve -> one new layer -> sink.
+// It works on the abstract image; which transports are at either end does not matter.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "image/image.h"
+#include "image/sink.h"
+#include "image/source.h"
+#include "layer/writer.h"
+#include "oci/platform.h"
+#include "resolve/request.h"
+#include "resolve/resolver.h"
+
+namespace imgstrip {
+
+struct StripOptions {
+  StripRequest request;
+  LayerOptions layer;
+  std::vector<std::string> extra_ports;             // -x: "8080", "53/udp"
+  std::optional<std::filesystem::path> dockerfile;  // -d: metadata instructions to apply
+  std::string version;                              // recorded in the provenance label
+};
+
+// Stages as they start, for a progress line; the library never prints.
+enum class StripStage { Load, Flatten, Resolve, Write, Push };
+std::string_view stage_name(StripStage stage);
+
+struct StripResult {
+  std::string source;
+  std::string destination;
+  Digest source_digest;
+  Digest digest;  // of what the sink wrote
+  uint64_t layers_before = 0;
+  uint64_t compressed_before = 0;   // sum of the source's layer blobs
+  uint64_t compressed_after = 0;    // the new layer blob
+  uint64_t uncompressed_after = 0;  // the new layer's tar
+  Resolution resolution;
+  Json report;  // report_json(): kept paths with reasons, removed paths, packages...
+};
+
+// Strips the image at `source` for `platform` and writes it to `sink` (committed only
+// when everything is written).
+StripResult strip_image(ImageSource& source, ImageSink& sink, const Platform& platform,
+                        const StripOptions& options,
+                        const std::function<void(StripStage)>& on_stage = {});
+
+// Loads, flattens and resolves only (for `imgstrip why` and dry runs).
+struct Analysis {
+  Image image;
+  FileTree tree;
+  Resolution resolution;
+};
+Analysis analyze_image(ImageSource& source, const Platform& platform, const StripRequest& request,
+                       const std::filesystem::path& spool_dir);
+
+// The provenance labels and annotations a stripped image carries.
+inline constexpr std::string_view kBaseDigest = "org.opencontainers.image.base.digest";
+inline constexpr std::string_view kBaseName = "org.opencontainers.image.base.name";
+inline constexpr std::string_view kStrippedBy = "io.imgstrip.version";
+
+}  // namespace imgstrip
