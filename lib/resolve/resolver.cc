@@ -105,8 +105,19 @@ bool broad_dir(const std::string& dir) {
   return is_doc_path(dir);
 }
 
-// Files that belong to init systems and cron, which a container does not run: kept with
-// their package but not scanned for commands and references.
+// Account databases name every user's login shell and home directory, and etc/shells
+// every installed shell: a container's app runs none of them because they are listed.
+bool account_file(std::string_view path) {
+  for (std::string_view f :
+       {"etc/passwd", "etc/passwd-", "etc/group", "etc/group-", "etc/shadow", "etc/shadow-",
+        "etc/gshadow", "etc/gshadow-", "etc/shells", "etc/adduser.conf", "etc/login.defs"}) {
+    if (path == f) return true;
+  }
+  return false;
+}
+
+// Files kept with their package but not scanned for commands and references: init
+// systems and cron (a container does not run them) and the account files above.
 bool init_system_file(std::string_view path) {
   for (std::string_view dir :
        {"etc/init.d",         "etc/init",           "etc/cron.d",       "etc/cron.daily",
@@ -117,7 +128,7 @@ bool init_system_file(std::string_view path) {
         "usr/lib/tmpfiles.d", "usr/lib/sysusers.d", "etc/ufw"}) {
     if (under(path, dir)) return true;
   }
-  return false;
+  return account_file(path);
 }
 
 // Shell builtins of sh/dash/bash: a word naming one does not run the binary of that name.

@@ -237,3 +237,17 @@ TEST_CASE("resolver: #!/usr/bin/env goes through PATH; the image's PATH is used"
   CHECK(has_kind(r2, "opt/py/bin/python3", ReasonKind::Interpreter));
   CHECK_FALSE(r2.keep.contains("usr/bin/python3"));
 }
+
+TEST_CASE("resolver: login shells named in the account files are not kept for that") {
+  FileTree tree = TreeBuilder()
+                      .file("usr/bin/bash", "bash", 0755)
+                      .file("bin/sh", "sh", 0755)
+                      .file("etc/passwd", "root:x:0:0:root:/root:/usr/bin/bash\n")
+                      .file("etc/shells", "/bin/sh\n/usr/bin/bash\n")
+                      .file("etc/group", "root:x:0:\n")
+                      .build();
+  Resolution r = resolve(tree, config_json("{}"), {});
+  CHECK(r.keep.contains("etc/passwd"));
+  CHECK_FALSE(r.keep.contains("usr/bin/bash"));
+  CHECK_FALSE(r.keep.contains("bin/sh"));
+}
