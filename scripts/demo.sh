@@ -1,35 +1,62 @@
 #!/usr/bin/env bash
-# The built-in example: installs dependencies, builds imgstrip, builds a real Debian image
-# (mmdebstrap + podman), and shows what imgstrip reads and writes.
+# The built-in example, end to end on a fresh Debian machine: installs dependencies,
+# builds imgstrip, starts a registry on loopback, builds the csvs-web image (nginx +
+# php-fpm from Debian packages), strips it with
+#     imgstrip -i 127.0.0.1:PORT/csvs2021-web_i -p nginx -p php-fpm -t 127.0.0.1:PORT/stripped:0.5
+# runs both images with podman and shows the sizes and the working guestbook.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 bash scripts/build.sh
 IMGSTRIP=$PWD/build/cmd/imgstrip
-FIXTURES=${IMGSTRIP_FIXTURES:-/var/tmp/imgstrip-fixtures}
-mkdir -p "$FIXTURES"
 WORK=$(mktemp -d "${TMPDIR:-/var/tmp}/imgstrip-demo.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
+PIDS=()
+cleanup() {
+  podman rm -f imgstrip-demo-orig imgstrip-demo-stripped >/dev/null 2>&1 || true
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
 
-rootfs=$FIXTURES/demo-nginx.tar
-if [ ! -s "$rootfs" ]; then
-  echo "== building a Debian bookworm root file system with nginx (mmdebstrap)"
-  mmdebstrap --variant=apt --include=nginx-light --format=tar bookworm "$rootfs.tmp" >/dev/null 2>&1
-  mv "$rootfs.tmp" "$rootfs"
-fi
-echo "== importing it as an image with podman, exporting as an OCI layout with skopeo"
-podman import -q --change 'CMD ["nginx","-g","daemon off;"]' --change 'EXPOSE 80' \
-  "$rootfs" localhost/imgstrip-demo:latest >/dev/null
-skopeo copy -q containers-storage:localhost/imgstrip-demo:latest "oci:$WORK/demo:latest"
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+REGISTRY=127.0.0.1:$port
+mkdir -p "$WORK/registry"
+cat >"$WORK/registry/config.yml" <<EOF2
+version: 0.1
+log: {level: warn}
+storage: {filesystem: {rootdirectory: $WORK/registry/data}}
+http: {addr: $REGISTRY}
+EOF2
+docker-registry serve "$WORK/registry/config.yml" >"$WORK/registry/log" 2>&1 &
+PIDS+=($!)
+for _ in $(seq 50); do curl -s -o /dev/null "http://$REGISTRY/v2/" && break; sleep 0.2; done
+echo "== registry on $REGISTRY"
 
-echo "== imgstrip inspect"
-"$IMGSTRIP" inspect "oci:$WORK/demo:latest"
-echo "== imgstrip ls (first lines of $("$IMGSTRIP" ls "oci:$WORK/demo:latest" | wc -l) entries)"
-"$IMGSTRIP" ls "oci:$WORK/demo:latest" usr/sbin | head -5
-echo "== imgstrip copy --flatten to a docker-archive, loaded and run by podman"
-"$IMGSTRIP" copy --flatten --timestamp 0 "oci:$WORK/demo:latest" \
-  "docker-archive:$WORK/demo.tar:localhost/imgstrip-demo-flat:latest"
-podman load -q -i "$WORK/demo.tar"
-podman run --rm --runtime runc --network host --ulimit nofile=1024:1024 \
-  --ulimit nproc=1024:1024 localhost/imgstrip-demo-flat:latest nginx -v
-ls -l "$WORK/demo.tar"
+echo "== building the csvs-web image from Debian packages (mmdebstrap, ~1 min the first time)"
+bash examples/csvs-web/build.sh localhost/csvs2021-web_i:latest "docker://$REGISTRY/csvs2021-web_i:latest"
+
+echo "== imgstrip -i $REGISTRY/csvs2021-web_i -p nginx -p php-fpm -t $REGISTRY/stripped:0.5"
+"$IMGSTRIP" --tls-verify=false -i "$REGISTRY/csvs2021-web_i" -p nginx -p php-fpm \
+  -t "$REGISTRY/stripped:0.5" --report "$WORK/report.json"
+echo "   why is libsqlite3 kept?"
+"$IMGSTRIP" why --tls-verify=false "$REGISTRY/csvs2021-web_i" -p nginx -p php-fpm \
+  /usr/lib/x86_64-linux-gnu/libsqlite3.so.0 | sed 's/^/     /'
+
+echo "== running both with podman"
+podman pull -q --tls-verify=false "$REGISTRY/stripped:0.5" >/dev/null
+run() {
+  podman run -d --name "$1" --rm --runtime runc --network host --ulimit nofile=1024:1024 \
+    --ulimit nproc=1024:1024 -e PORT="$3" "$2" >/dev/null
+}
+run imgstrip-demo-orig localhost/csvs2021-web_i:latest 18180
+run imgstrip-demo-stripped "$REGISTRY/stripped:0.5" 18181
+for p in 18180 18181; do
+  for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$p/" && break; sleep 0.2; done
+done
+for p in 18180 18181; do
+  name=original; [ $p = 18181 ] && name=stripped
+  reply=$(curl -s -d "user=demo&suggestion=hello from the $name image" "http://127.0.0.1:$p/index.php")
+  echo "   $name: $(grep -o 'Thank you[^<]*' <<<"$reply") / $(grep -c '<li>' <<<"$reply") entries listed"
+done
+echo "== sizes (podman)"
+podman images --format '   {{.Repository}}:{{.Tag}}  {{.Size}}' | grep -E 'csvs2021-web_i|stripped:0.5'

@@ -116,4 +116,18 @@ check "a failed strip leaves no tag" bash -c "! skopeo inspect --tls-verify=fals
 check_fails "missing -t: usage error, exit 2" 2 "needs -i SRC and -t DST" "$IMGSTRIP" -i "$REGISTRY/nginx-static"
 check_fails "bad -x: usage error, exit 2" 2 "expected PORT" "$IMGSTRIP" --tls-verify=false \
   -i "$REGISTRY/nginx-static" -x http -t "oci:$WORK/bad:x"
+echo "pipelines: the pre-push hook and the Makefile target"
+git init -q "$WORK/repo"
+git -C "$WORK/repo" config imgstrip.image "$REGISTRY/nginx-static:latest"
+git -C "$WORK/repo" config imgstrip.target "$REGISTRY/hooked:1"
+git -C "$WORK/repo" config imgstrip.packages "nginx"
+git -C "$WORK/repo" config imgstrip.flags "--tls-verify=false -q"
+git -C "$WORK/repo" config imgstrip.binary "$IMGSTRIP"
+check "pre-push hook strips and pushes" bash -c "cd $WORK/repo && sh $EXAMPLES/pre-push origin x </dev/null"
+check "the hook's image is in the registry" skopeo inspect --tls-verify=false "docker://$REGISTRY/hooked:1"
+git -C "$WORK/repo" config imgstrip.packages "no-such-package"
+git -C "$WORK/repo" config imgstrip.target "$REGISTRY/hooked-bad:1"
+check "a failing strip stops the push" bash -c "cd $WORK/repo && ! sh $EXAMPLES/pre-push origin x </dev/null"
+check "make -n strip shows the strip command" bash -c \
+  "make -s -n -C $EXAMPLES strip IMGSTRIP=$IMGSTRIP REGISTRY=$REGISTRY | grep -q -- '-p nginx -p php-fpm -t $REGISTRY/stripped:0.5'"
 finish
