@@ -49,3 +49,51 @@ base=$T
 measure "$IMGSTRIP" copy -q --flatten "oci:$WORK/img:latest" "oci:$WORK/flat:latest"
 printf 'copy --flatten: imgstrip %ss, gzip -dc | gzip -6 %ss, ratio %s, peak RSS %d MB\n' \
   "$T" "$base" "$(ratio "$T" "$base")" "$((RSS / 1024))"
+
+# Registry pull and push of the same image, next to skopeo copy in the same run.
+REG_DIR=$WORK/registry
+mkdir -p "$REG_DIR"
+reg_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+cat >"$REG_DIR/config.yml" <<EOF2
+version: 0.1
+log: {level: error}
+storage: {filesystem: {rootdirectory: $REG_DIR/data}, delete: {enabled: true}}
+http: {addr: 127.0.0.1:$reg_port}
+EOF2
+docker-registry serve "$REG_DIR/config.yml" >"$REG_DIR/log" 2>&1 &
+reg_pid=$!
+trap 'kill $reg_pid 2>/dev/null; rm -rf "$WORK"' EXIT
+for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$reg_port/v2/" && break; sleep 0.2; done
+R=127.0.0.1:$reg_port
+skopeo copy -q --dest-tls-verify=false "oci:$WORK/img:latest" "docker://$R/bench/src:1"
+i=0
+push_skopeo() { i=$((i + 1)); skopeo copy -q --dest-tls-verify=false "oci:$WORK/img:latest" "docker://$R/bench/s$i:1"; }
+push_ours() { i=$((i + 1)); "$IMGSTRIP" copy -q --tls-verify=false "oci:$WORK/img:latest" "docker://$R/bench/o$i:1"; }
+pull_skopeo() { rm -rf "$WORK/pull"; skopeo copy -q --src-tls-verify=false "docker://$R/bench/src:1" "oci:$WORK/pull:x"; }
+pull_ours() { rm -rf "$WORK/pull"; "$IMGSTRIP" copy -q --tls-verify=false "docker://$R/bench/src:1" "oci:$WORK/pull:x"; }
+export -f push_skopeo push_ours pull_skopeo pull_ours
+export WORK R IMGSTRIP i
+measure bash -c pull_skopeo
+base=$T
+measure bash -c pull_ours
+printf 'registry pull: imgstrip %ss, skopeo copy %ss, ratio %s (target <= 1.0)\n' "$T" "$base" "$(ratio "$T" "$base")"
+measure bash -c push_skopeo
+base=$T
+measure bash -c push_ours
+printf 'registry push: imgstrip %ss, skopeo copy %ss, ratio %s (target <= 1.0)\n' "$T" "$base" "$(ratio "$T" "$base")"
+measure "$IMGSTRIP" copy -q --tls-verify=false "docker://$R/bench/src:1" "oci:$WORK/rss:x"
+printf 'registry pull peak RSS: %d MB (target <= 100)\n' "$((RSS / 1024))"
+
+# The whole strip of csvs-web from and to the registry, next to the work any stripper
+# must do: gzip -dc of the input layers plus gzip -6 of the output layer's tar.
+bash examples/csvs-web/build.sh localhost/csvs2021-web_i:latest "docker://$R/csvs2021-web_i:latest" >/dev/null
+"$IMGSTRIP" -q --tls-verify=false -i "$R/csvs2021-web_i" -p nginx -p php-fpm -t "oci:$WORK/stripped:x" >/dev/null
+skopeo copy -q --src-tls-verify=false "docker://$R/csvs2021-web_i:latest" "oci:$WORK/csvs:x"
+in_layers=$(jq -r '.layers[].digest' "$WORK/csvs/blobs/sha256/$(jq -r '.manifests[0].digest' "$WORK/csvs/index.json" | cut -d: -f2)" | cut -d: -f2 | sed "s|^|$WORK/csvs/blobs/sha256/|")
+out_layer=$WORK/stripped/blobs/sha256/$(jq -r '.layers[0].digest' "$WORK/stripped/blobs/sha256/$(jq -r '.manifests[0].digest' "$WORK/stripped/index.json" | cut -d: -f2)" | cut -d: -f2)
+gzip -dc "$out_layer" >"$WORK/out.tar"
+measure bash -c "for l in $in_layers; do gzip -dc \$l >/dev/null; done; gzip -6 <$WORK/out.tar >/dev/null"
+base=$T
+measure "$IMGSTRIP" -q --tls-verify=false -i "$R/csvs2021-web_i" -p nginx -p php-fpm -t "$R/stripped:bench"
+printf 'strip csvs-web (registry to registry): imgstrip %ss, gzip -dc + gzip -6 %ss, ratio %s (target <= 1.5), peak RSS %d MB (target <= 150)\n' \
+  "$T" "$base" "$(ratio "$T" "$base")" "$((RSS / 1024))"

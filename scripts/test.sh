@@ -17,6 +17,9 @@ status=0
 echo "== unit tests"
 (cd "$BUILD_DIR" && ctest --output-on-failure -j 2) || status=1
 
+echo "== fuzzing (${FUZZ_SECONDS:-10} s per parser)"
+bash scripts/fuzz.sh || status=1
+
 echo "== end-to-end tests"
 IMGSTRIP="$PWD/$BUILD_DIR/cmd/imgstrip" bash tests/e2e/run.sh || status=1
 exit $status
