@@ -66,13 +66,13 @@ trap 'kill $reg_pid 2>/dev/null; rm -rf "$WORK"' EXIT
 for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$reg_port/v2/" && break; sleep 0.2; done
 R=127.0.0.1:$reg_port
 skopeo copy -q --dest-tls-verify=false "oci:$WORK/img:latest" "docker://$R/bench/src:1"
-i=0
-push_skopeo() { i=$((i + 1)); skopeo copy -q --dest-tls-verify=false "oci:$WORK/img:latest" "docker://$R/bench/s$i:1"; }
-push_ours() { i=$((i + 1)); "$IMGSTRIP" copy -q --tls-verify=false "oci:$WORK/img:latest" "docker://$R/bench/o$i:1"; }
+# A fresh repository each run, so every push really uploads (blobs are linked per repo).
+push_skopeo() { skopeo copy -q --dest-tls-verify=false "oci:$WORK/img:latest" "docker://$R/bench/s$RANDOM$RANDOM:1"; }
+push_ours() { "$IMGSTRIP" copy -q --tls-verify=false "oci:$WORK/img:latest" "docker://$R/bench/o$RANDOM$RANDOM:1"; }
 pull_skopeo() { rm -rf "$WORK/pull"; skopeo copy -q --src-tls-verify=false "docker://$R/bench/src:1" "oci:$WORK/pull:x"; }
 pull_ours() { rm -rf "$WORK/pull"; "$IMGSTRIP" copy -q --tls-verify=false "docker://$R/bench/src:1" "oci:$WORK/pull:x"; }
 export -f push_skopeo push_ours pull_skopeo pull_ours
-export WORK R IMGSTRIP i
+export WORK R IMGSTRIP
 measure bash -c pull_skopeo
 base=$T
 measure bash -c pull_ours
