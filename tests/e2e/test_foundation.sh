@@ -57,6 +57,11 @@ for t in skopeo podman; do
   check "ls docker-archive ($t save): same paths" diff "$WORK/ls.list" "$WORK/ls-$t.list"
 done
 
+# The OCI-in-tar form newer Docker writes (index.json + blobs/, no manifest.json).
+tar -C "$WORK/multi" -cf "$WORK/oci-in-tar.tar" oci-layout index.json blobs
+"$IMGSTRIP" ls --json "docker-archive:$WORK/oci-in-tar.tar" | jq -r .path | sed 's|^/||' | LC_ALL=C sort >"$WORK/ls-ocitar.list"
+check "ls docker-archive (OCI-in-tar form): same paths" diff "$WORK/ls.list" "$WORK/ls-ocitar.list"
+
 echo "copy"
 check "copy oci -> oci" "$IMGSTRIP" copy -q "oci:$WORK/multi:multi" "oci:$WORK/copy:c1"
 check_eq "copy keeps the manifest digest" "$(jq -r .digest <<<"$json")" \
