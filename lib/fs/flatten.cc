@@ -16,6 +16,8 @@ namespace {
 constexpr std::string_view kWhiteoutPrefix = ".wh.";
 constexpr std::string_view kOpaqueMarker = ".wh..wh..opq";
 constexpr std::string_view kMetaPrefix = ".wh..wh.";  // aufs bookkeeping (.wh..wh.plnk)
+constexpr std::string_view kMetaInside = "/.wh..wh.";
+constexpr size_t npos = std::string_view::npos;
 
 std::string join(std::string_view dir, std::string_view name) {
   if (dir.empty()) return std::string(name);
@@ -86,6 +88,11 @@ class LayerApplier {
   void apply(TarEntry& t, ArchiveReader& reader) {
     const std::string& path = t.entry.path;
     std::string_view base = base_of(path);
+    bool meta = path.starts_with(kMetaPrefix) || path.find(kMetaInside) != npos;
+    if (meta && base != kOpaqueMarker) {
+      reader.skip();  // aufs bookkeeping (.wh..wh.plnk/...) is not part of the file system
+      return;
+    }
     if (base.starts_with(kWhiteoutPrefix)) {
       whiteout(t);
       reader.skip();
@@ -243,7 +250,6 @@ class LayerApplier {
       tree_.remove_below(parent, layer_);
       return;
     }
-    if (base.starts_with(kMetaPrefix)) return;
     std::string_view name = base.substr(kWhiteoutPrefix.size());
     if (name.empty() || name == "." || name == "..") {
       fail("{}: entry \"{}\": invalid whiteout name", name_, t.raw_path);

@@ -307,3 +307,36 @@ TEST_CASE("an empty layer is allowed") {
   FileTree t = flatten({"", LayerBuilder().tar(Compression::Gzip)});
   CHECK(t.size() == 1);
 }
+
+TEST_CASE("a whiteout of a lower directory keeps entries this layer put below it") {
+  LayerBuilder l1;
+  l1.dir("d").file("d/old", "o");
+  LayerBuilder l2;
+  l2.file("d/new", "n").file(".wh.d", "");
+  FileTree t = flatten({l1.tar(), l2.tar()});
+  CHECK_FALSE(has(t, "d/old"));
+  CHECK(contents(t, "d/new") == "n");
+  REQUIRE(has(t, "d"));
+  CHECK(t.find("d")->type == FileType::Directory);
+  CHECK(t.find("d")->layer == 1);
+}
+
+TEST_CASE("a file where a later entry needs a directory becomes a directory, with a warning") {
+  LayerBuilder l1;
+  l1.file("x", "file");
+  LayerBuilder l2;
+  l2.file("x/y", "y");
+  FileTree t = flatten({l1.tar(), l2.tar()});
+  CHECK(t.find("x")->type == FileType::Directory);
+  CHECK(contents(t, "x/y") == "y");
+  REQUIRE(t.warnings.size() == 1);
+  CHECK_THAT(t.warnings[0], Catch::Contains("layer 2") && Catch::Contains("parent was a file"));
+}
+
+TEST_CASE("aufs bookkeeping entries are ignored") {
+  LayerBuilder l;
+  l.dir(".wh..wh.plnk").file(".wh..wh.plnk/1.2", "x").file(".wh..wh.aufs", "").file("f", "f");
+  l.file("d/.wh..wh.orph/x", "");
+  FileTree t = flatten({l.tar()});
+  CHECK(t.size() == 2);  // the root and f
+}
