@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -52,8 +53,12 @@ std::string apparmor_profile(const HardenInput& input, const std::vector<Capabil
   const std::string name = input_name(input);
   const std::vector<WritableDir> writable = writable_dirs(input);
 
+  // Read rules, one per group directory (group_of): a glob when the group holds more
+  // than one file or is itself a kept directory, else the one file's path. Executables
+  // get their own exact `mrix` rule instead; directories above the group depth ("etc",
+  // "usr/lib") get none, so nothing shallow is globbed.
   struct Group {
-    size_t files = 0;
+    std::set<std::string> files;
     bool mmap = false;
     bool directory = false;  // the group key itself is a kept directory
   };
@@ -65,15 +70,21 @@ std::string apparmor_profile(const HardenInput& input, const std::vector<Capabil
     for (const WritableDir& w : writable)
       in_writable = in_writable || inside(k.path, w.path);
     if (in_writable) continue;
-    if (k.type != FileType::Regular && k.type != FileType::Directory) continue;
     std::string key = group_of(k.path);
-    Group& g = groups[key];
-    if (k.type == FileType::Regular) {
-      ++g.files;
-      g.mmap = g.mmap || is_library(k.path) || k.executable();
+    if (k.type == FileType::Directory) {
+      bool full_depth =
+          std::count(k.path.begin(), k.path.end(), '/') + 1 == (k.path.starts_with("usr/") ? 3 : 2);
+      if (k.path == key && full_depth) groups[key].directory = true;
+      continue;
     }
-    if (k.path == key && k.type == FileType::Directory) g.directory = true;
-    if (k.executable()) executables.insert(k.path);
+    if (k.type != FileType::Regular) continue;
+    if (k.executable() && !is_library(k.path)) {
+      executables.insert(k.path);
+      continue;
+    }
+    Group& g = groups[key];
+    g.files.insert(k.path);
+    g.mmap = g.mmap || is_library(k.path) || k.executable();
   }
 
   std::string out;
@@ -111,10 +122,10 @@ std::string apparmor_profile(const HardenInput& input, const std::vector<Capabil
   out += "\n  # The kept files, read-only (directory globs: the image holds nothing else).\n";
   for (const auto& [key, g] : groups) {
     const char* mode = g.mmap ? "mr" : "r";
-    if (g.directory || g.files > 1) {
+    if (g.directory || g.files.size() > 1) {
       out += fmt::format("  {} {},\n", apparmor_path("/" + key + "/", "{,**}"), mode);
-    } else {
-      out += fmt::format("  {} {},\n", apparmor_path("/" + key), mode);
+    } else if (g.files.size() == 1) {
+      out += fmt::format("  {} {},\n", apparmor_path("/" + *g.files.begin()), mode);
     }
   }
   if (!executables.empty()) {
