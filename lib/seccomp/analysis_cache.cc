@@ -61,8 +61,12 @@ json analysis_to_json(const ObjectAnalysis& a) {
     }
     if (!f.takes.empty()) jf["t"] = f.takes;
     if (!f.takes_imports.empty()) jf["ti"] = f.takes_imports;
+    if (!f.data_uses.empty()) jf["du"] = f.data_uses;
     fns.push_back(std::move(jf));
   }
+  json slots = json::array();
+  for (const auto& s : a.data_slots)
+    slots.push_back({s.at, s.function, s.data});
   json j = {{"format", ObjectAnalysis::kFormat},
             {"arch", arch_name(a.arch)},
             {"functions", std::move(fns)},
@@ -70,6 +74,9 @@ json analysis_to_json(const ObjectAnalysis& a) {
             {"fini", a.fini},
             {"data_refs", a.data_refs},
             {"data_imports", a.data_imports},
+            {"data_anchors", a.data_anchors},
+            {"data_slots", std::move(slots)},
+            {"data_roots", a.data_roots},
             {"exports", a.exports},
             {"notes", a.notes},
             {"instructions", a.instructions}};
@@ -109,12 +116,18 @@ ObjectAnalysis analysis_from_json(const json& j) {
       }
       if (jf.contains("t")) f.takes = jf.at("t").get<std::vector<uint64_t>>();
       if (jf.contains("ti")) f.takes_imports = jf.at("ti").get<std::vector<std::string>>();
+      if (jf.contains("du")) f.data_uses = jf.at("du").get<std::vector<uint64_t>>();
       a.functions.push_back(std::move(f));
     }
     a.init = j.at("init").get<std::vector<uint64_t>>();
     a.fini = j.at("fini").get<std::vector<uint64_t>>();
     a.data_refs = j.at("data_refs").get<std::vector<uint64_t>>();
     a.data_imports = j.at("data_imports").get<std::vector<std::string>>();
+    a.data_anchors = j.at("data_anchors").get<std::vector<uint64_t>>();
+    for (const auto& s : j.at("data_slots"))
+      a.data_slots.push_back(
+          {s.at(0).get<uint64_t>(), s.at(1).get<uint64_t>(), s.at(2).get<uint64_t>()});
+    a.data_roots = j.at("data_roots").get<std::vector<uint64_t>>();
     a.exports = j.at("exports").get<std::map<std::string, uint64_t>>();
     a.notes = j.at("notes").get<std::vector<std::string>>();
     a.instructions = j.at("instructions").get<uint64_t>();

@@ -29,6 +29,7 @@ class Graph {
   std::optional<uint32_t> local(size_t obj, uint64_t start) const;
   void add_root(uint32_t node, std::string why);
   void reach(uint32_t from, uint32_t to);
+  void reach_data(size_t obj, uint64_t addr, uint32_t from);
   void wrapper_fixpoint();
   SyscallSet wrapper_reach(const std::set<uint32_t>& wrappers);
   std::string label(uint32_t node) const;
@@ -45,7 +46,8 @@ class Graph {
   std::vector<bool> seen_;
   std::unordered_map<uint32_t, std::string> root_why_;
   std::deque<uint32_t> queue_;
-  std::vector<int> wrapper_;  // per node: number argument, -1 when not a wrapper
+  std::vector<int> wrapper_;                   // per node: number argument, -1 when not a wrapper
+  std::vector<std::vector<bool>> block_seen_;  // per object: data blocks reached
   SyscallAnalysis out_;
 };
 
@@ -145,6 +147,37 @@ void Graph::reach(uint32_t from, uint32_t to) {
   queue_.push_back(to);
 }
 
+// Reaches the data block holding `addr` and, transitively, the blocks it points to; the
+// functions they point to are reached from `from` (kNone: roots).
+void Graph::reach_data(size_t obj, uint64_t addr, uint32_t from) {
+  const ObjectAnalysis& a = *objs_[obj].analysis;
+  const auto& anchors = a.data_anchors;
+  std::vector<uint64_t> work{addr};
+  while (!work.empty()) {
+    uint64_t at = work.back();
+    work.pop_back();
+    auto it = std::upper_bound(anchors.begin(), anchors.end(), at);
+    if (it == anchors.begin()) continue;
+    size_t block = static_cast<size_t>(it - anchors.begin()) - 1;
+    if (block_seen_[obj][block]) continue;
+    block_seen_[obj][block] = true;
+    uint64_t begin = anchors[block];
+    uint64_t end = it == anchors.end() ? UINT64_MAX : *it;
+    auto slot = std::lower_bound(a.data_slots.begin(), a.data_slots.end(), begin,
+                                 [](const DataSlot& s, uint64_t v) { return s.at < v; });
+    for (; slot != a.data_slots.end() && slot->at < end; ++slot) {
+      if (slot->data) {
+        work.push_back(slot->data);
+      } else if (auto n = local(obj, slot->function)) {
+        if (from == kNone)
+          add_root(*n, fmt::format("address in exported data at {:#x}", slot->at));
+        else
+          reach(from, *n);
+      }
+    }
+  }
+}
+
 // A function passing its own argument as the number to a wrapper in another object is a
 // wrapper too (wrappers in the same object were found by the object analysis).
 void Graph::wrapper_fixpoint() {
@@ -217,6 +250,9 @@ SyscallAnalysis Graph::run(FallbackPolicy fallback) {
   wrapper_fixpoint();
   parent_.assign(offset_.back(), kNone);
   seen_.assign(offset_.back(), false);
+  block_seen_.resize(objs_.size());
+  for (size_t o = 0; o < objs_.size(); ++o)
+    block_seen_[o].assign(objs_[o].analysis->data_anchors.size(), false);
 
   for (size_t o = 0; o < objs_.size(); ++o) {
     const GraphObject& g = objs_[o];
@@ -239,6 +275,8 @@ SyscallAnalysis Graph::run(FallbackPolicy fallback) {
     for (const auto& sym : a.data_imports)
       for (uint32_t n : resolve(o, sym))
         add_root(n, fmt::format("address in data of {}", g.path));
+    for (uint64_t d : a.data_roots)
+      reach_data(o, d, kNone);
     if (g.dlopened)
       for (const auto& [name, s] : a.exports)
         if (auto n = local(o, s)) add_root(*n, "exported by a dlopened object");
@@ -265,6 +303,8 @@ SyscallAnalysis Graph::run(FallbackPolicy fallback) {
     for (const auto& sym : f.takes_imports)
       for (uint32_t t : resolve(o, sym))
         reach(n, t);
+    for (uint64_t d : f.data_uses)
+      reach_data(o, d, n);
   }
   out_.reachable_functions = order.size();
 

@@ -73,6 +73,12 @@ class Analyzer {
   const ElfFile& elf_;
   ObjectAnalysis out_;
   std::vector<CodeRange> ranges_;
+  std::vector<std::pair<uint64_t, uint64_t>> data_;  // non-executable PT_LOAD [begin, end)
+  bool in_data(uint64_t a) const {
+    for (auto [b, e] : data_)
+      if (a >= b && a < e) return true;
+    return false;
+  }
   std::unordered_map<uint64_t, std::string> stubs_;     // PLT stub address -> symbol
   std::unordered_map<uint64_t, uint64_t> ifunc_stubs_;  // PLT stub -> local IFUNC resolver
   std::set<uint64_t> got_used_;                         // GOT slots read by code
@@ -136,10 +142,12 @@ void Analyzer::add_import_call(Function& f, const Insn& in, const std::string& s
 void Analyzer::analyse_function(Function& f, std::span<const Insn> code) {
   const RegisterModel& model = register_model(out_.arch);
   FunctionFlow flow(code, model);
-  std::set<uint64_t> takes;
+  std::set<uint64_t> takes, data_uses;
   std::set<std::string> takes_imports;
   for (size_t i = 0; i < code.size(); ++i) {
     const Insn& in = code[i];
+    if (in.mem && in_data(in.mem)) data_uses.insert(in.mem);
+    if (in.address && in_data(in.address)) data_uses.insert(in.address);
     switch (in.flow) {
       case Flow::Syscall:
         f.syscalls.push_back({in.addr, flow.trace(i, model.number)});
@@ -195,6 +203,7 @@ void Analyzer::analyse_function(Function& f, std::span<const Insn> code) {
   }
   f.takes.assign(takes.begin(), takes.end());
   f.takes_imports.assign(takes_imports.begin(), takes_imports.end());
+  f.data_uses.assign(data_uses.begin(), data_uses.end());
   for (const auto& s : f.syscalls)
     if (s.number.param && !f.number_param) f.number_param = s.number.param;
 }
@@ -231,7 +240,10 @@ void Analyzer::resolve_wrappers() {
 }
 
 void Analyzer::add_data_refs() {
-  std::set<uint64_t> refs;
+  // Position-dependent code names data by absolute addresses the decoder does not follow
+  // (index registers, absolute operands): there every function address in data is a root.
+  bool blocks = elf_.type() == ET_DYN;
+  std::set<uint64_t> refs, anchors;
   std::set<std::string> imports;
   auto add_addr = [&](uint64_t addr) {
     if (auto it = stubs_.find(addr); it != stubs_.end())
@@ -241,8 +253,17 @@ void Analyzer::add_data_refs() {
   };
   for (const auto& r : elf_.relocations()) {
     if (r.symbol.empty()) {
-      if (r.kind == RelocKind::Relative || r.kind == RelocKind::Other)
-        add_addr(static_cast<uint64_t>(r.addend));
+      auto target = static_cast<uint64_t>(r.addend);
+      if (r.kind == RelocKind::Relative && blocks && !stubs_.count(target)) {
+        if (auto idx = out_.index_at(target)) {
+          out_.data_slots.push_back({r.offset, out_.functions[*idx].start, 0});
+        } else if (in_data(target)) {
+          out_.data_slots.push_back({r.offset, 0, target});
+          anchors.insert(target);
+        }
+      } else if (r.kind == RelocKind::Relative || r.kind == RelocKind::Other) {
+        add_addr(target);
+      }
       continue;
     }
     if (r.kind == RelocKind::JumpSlot) continue;
@@ -261,6 +282,24 @@ void Analyzer::add_data_refs() {
         if (range_of(ranges_, v)) add_addr(v);
       }
     }
+  }
+  if (blocks) {
+    for (auto [b, e] : data_)
+      anchors.insert(b);
+    for (const auto& f : out_.functions)
+      anchors.insert(f.data_uses.begin(), f.data_uses.end());
+    std::set<uint64_t> roots;
+    for (const auto& s : elf_.symbols(SymbolTable::Dynamic)) {
+      if (!s.defined() || s.binding == STB_LOCAL ||
+          (s.type != STT_OBJECT && s.type != STT_NOTYPE) || !in_data(s.value))
+        continue;
+      anchors.insert(s.value);
+      roots.insert(s.value);
+    }
+    out_.data_roots.assign(roots.begin(), roots.end());
+    std::sort(out_.data_slots.begin(), out_.data_slots.end(),
+              [](const DataSlot& a, const DataSlot& b) { return a.at < b.at; });
+    out_.data_anchors.assign(anchors.begin(), anchors.end());
   }
   out_.data_refs.assign(refs.begin(), refs.end());
   out_.data_imports.assign(imports.begin(), imports.end());
@@ -290,6 +329,9 @@ ObjectAnalysis Analyzer::run() {
     fail("{}: only little-endian ELF64 is analysed", elf_.name());
   out_.arch = *arch;
   ranges_ = code_ranges(elf_);
+  for (const auto& seg : elf_.segments())
+    if (seg.type == PT_LOAD && !seg.executable() && seg.memsz > 0)
+      data_.emplace_back(seg.vaddr, seg.vaddr + seg.memsz);
   for (const auto& n : elf_.notes())
     out_.notes.push_back(n);
 

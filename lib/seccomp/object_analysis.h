@@ -41,18 +41,37 @@ struct Function {
   std::vector<CallSite> calls;
   std::vector<uint64_t> takes;             // starts of local functions whose address it forms
   std::vector<std::string> takes_imports;  // imported symbols whose address it loads
+  std::vector<uint64_t> data_uses;         // data addresses its code names (see DataSlot)
   std::optional<int> number_param;         // a syscall wrapper: the number is this argument
 };
 
+// A word of data holding an address of this object (a relative relocation): of a function
+// (the start of the function it points into) or of other data.
+struct DataSlot {
+  uint64_t at = 0;
+  uint64_t function = 0;  // 0 when it points to data
+  uint64_t data = 0;      // 0 when it points to code
+};
+
 struct ObjectAnalysis {
-  static constexpr int kFormat = 1;  // bump when the analysis changes (invalidates caches)
+  static constexpr int kFormat = 2;  // bump when the analysis changes (invalidates caches)
 
   Arch arch = Arch::X86_64;
-  std::optional<uint64_t> entry;            // start of the function at e_entry
-  std::vector<Function> functions;          // sorted by start, disjoint
-  std::vector<uint64_t> init, fini;         // DT_INIT*, DT_FINI* functions (starts)
-  std::vector<uint64_t> data_refs;          // functions whose address is stored in data
-  std::vector<std::string> data_imports;    // symbols whose address is stored in data
+  std::optional<uint64_t> entry;     // start of the function at e_entry
+  std::vector<Function> functions;   // sorted by start, disjoint
+  std::vector<uint64_t> init, fini;  // DT_INIT*, DT_FINI* functions (starts)
+  // Function addresses in data. In a position-independent object every such address is a
+  // relocation, and data is reached in blocks: a block runs from an address that code names
+  // (rip-relative, adrp) or that other data points to, or an exported object's start, up to
+  // the next such address; a block is reached when reachable code names an address in it,
+  // when a reached block points into it, or when it is exported (other objects may read
+  // it). The functions a reached block points to are roots. This assumes code reaches a
+  // table through an address at or before the entries it reads, not past them.
+  std::vector<uint64_t> data_refs;          // always roots (ET_EXEC data words, IRELATIVE)
+  std::vector<std::string> data_imports;    // symbols whose address is stored in data (roots)
+  std::vector<uint64_t> data_anchors;       // block starts, sorted
+  std::vector<DataSlot> data_slots;         // sorted by `at`
+  std::vector<uint64_t> data_roots;         // data always reached (exported objects)
   std::map<std::string, uint64_t> exports;  // exported functions (.dynsym) -> start
   std::vector<std::string> notes;           // what was skipped, with addresses
   uint64_t instructions = 0;

@@ -57,6 +57,12 @@ SyscallAnalysis analyze_syscalls(const RootFs& fs, const ElfClosure& closure,
     for (const auto& n : o.needed)
       if (n.via == "PT_INTERP" && n.path) loaders.insert(*n.path);
   std::set<std::string> dlopened(options.dlopened.begin(), options.dlopened.end());
+  std::set<std::string> programs(options.programs.begin(), options.programs.end());
+  auto is_program = [&](const ClosureObject& o) {
+    if (loaders.count(o.path)) return true;
+    if (!options.programs.empty()) return programs.count(o.path) > 0;
+    return !o.parent.has_value() && !dlopened.count(o.path);
+  };
 
   std::vector<GraphObject> graph;
   std::vector<size_t> index(objects.size(), SIZE_MAX);
@@ -64,9 +70,7 @@ SyscallAnalysis analyze_syscalls(const RootFs& fs, const ElfClosure& closure,
   for (size_t i = 0; i < objects.size(); ++i) {
     const ClosureObject& o = objects[i];
     if (!results[i]) {
-      bool root = !o.parent.has_value();
-      if (root && !dlopened.count(o.path))
-        fail("cannot analyse the system calls of {}: {}", o.path, errors[i]);
+      if (is_program(o)) fail("cannot analyse the system calls of {}: {}", o.path, errors[i]);
       notes.push_back(fmt::format("{} left out: {}", o.path, errors[i]));
       continue;
     }
@@ -75,7 +79,7 @@ SyscallAnalysis analyze_syscalls(const RootFs& fs, const ElfClosure& closure,
     g.path = o.path;
     g.analysis = results[i];
     g.dlopened = dlopened.count(o.path) > 0;
-    g.program = (!o.parent.has_value() && !g.dlopened) || loaders.count(o.path) > 0;
+    g.program = is_program(o) && !g.dlopened;
     graph.push_back(std::move(g));
   }
   for (size_t i = 0; i < objects.size(); ++i) {

@@ -19,12 +19,15 @@ struct SeccompOptions {
   // Real paths (as in the closure) of objects loaded with dlopen (php extensions, NSS
   // modules): their exported functions are roots. They must be roots of the closure too.
   std::vector<std::string> dlopened;
+  // Real paths of the programs (entry points are roots). Empty: every root of the closure
+  // that is not dlopened. Loaders (PT_INTERP targets) are programs either way.
+  std::vector<std::string> programs;
   size_t max_file_size = size_t{1} << 30;
   unsigned jobs = 0;  // analysis threads; 0: one per core
 };
 
 // Analyses every object of `closure` (resolved), read from `fs`. Objects that cannot be
-// read or are not x86_64/aarch64 are noted and left out; a root program that cannot be
+// read or are not x86_64/aarch64 are noted and left out; a program that cannot be
 // analysed is an Error.
 SyscallAnalysis analyze_syscalls(const RootFs& fs, const ElfClosure& closure,
                                  const SeccompOptions& options = {});

@@ -1,0 +1,188 @@
+#include "seccomp/image_profile.h"
+
+#include <elf.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "core/error.h"
+#include "elf/closure.h"
+
+namespace imgstrip {
+
+namespace {
+
+enum class ElfKind : uint8_t { NotElf, Program, Shared, Other };
+
+template <typename T>
+T get(std::string_view b, size_t off) {
+  T v{};
+  if (off + sizeof(T) <= b.size()) std::memcpy(&v, b.data() + off, sizeof(T));
+  return v;
+}
+
+// What the first bytes of a file say: an executable (ET_EXEC, or ET_DYN with PT_INTERP), a
+// shared object, or something not analysed here. Only little-endian ELF64 is analysed.
+ElfKind elf_kind(const FileTree& tree, const Entry& e, std::string* why) {
+  if (e.size < 64) return ElfKind::NotElf;
+  auto in = tree.open(e);
+  std::string head(static_cast<size_t>(std::min<uint64_t>(e.size, 4096)), '\0');
+  size_t got = 0;
+  while (got < head.size()) {
+    size_t n = in->read(head.data() + got, head.size() - got);
+    if (n == 0) break;
+    got += n;
+  }
+  head.resize(got);
+  if (head.size() < 64 || head.compare(0, 4,
+                                       "\x7f"
+                                       "ELF") != 0)
+    return ElfKind::NotElf;
+  if (head[EI_CLASS] != ELFCLASS64 || head[EI_DATA] != ELFDATA2LSB) {
+    *why = "not a little-endian ELF64 object";
+    return ElfKind::Other;
+  }
+  auto type = get<uint16_t>(head, 16);
+  auto machine = get<uint16_t>(head, 18);
+  if (machine != EM_X86_64 && machine != EM_AARCH64) {
+    *why = fmt::format("machine {} is not analysed", machine);
+    return ElfKind::Other;
+  }
+  if (type == ET_EXEC) return ElfKind::Program;
+  if (type != ET_DYN) {
+    *why = fmt::format("ELF type {} is not loaded", type);
+    return ElfKind::Other;
+  }
+  auto phoff = get<uint64_t>(head, 32);
+  auto phentsize = get<uint16_t>(head, 54);
+  auto phnum = get<uint16_t>(head, 56);
+  if (phentsize < sizeof(Elf64_Phdr)) return ElfKind::Shared;
+  for (uint64_t i = 0; i < phnum; ++i) {
+    uint64_t off = phoff + i * phentsize;
+    if (off + sizeof(Elf64_Phdr) > head.size()) break;  // headers past 4 KiB: rare, a library
+    if (get<uint32_t>(head, static_cast<size_t>(off)) == PT_INTERP) return ElfKind::Program;
+  }
+  return ElfKind::Shared;
+}
+
+}  // namespace
+
+std::set<std::string> all_files(const FileTree& tree) {
+  std::set<std::string> out;
+  for (const auto& [path, e] : tree.entries())
+    if (e.type == FileType::Regular) out.insert(path);
+  return out;
+}
+
+ImageSeccomp seccomp_profile_for(const FileTree& tree, const std::set<std::string>& kept,
+                                 const SeccompSettings& settings) {
+  ImageSeccomp out;
+  std::vector<std::string> programs, shared;
+  for (const auto& k : kept) {
+    std::string path = FileTree::normalize(k);
+    const Entry* e = tree.find(path);
+    if (!e || e->type != FileType::Regular) continue;
+    std::string why;
+    switch (elf_kind(tree, *e, &why)) {
+      case ElfKind::Program:
+        programs.push_back(path);
+        break;
+      case ElfKind::Shared:
+        shared.push_back(path);
+        break;
+      case ElfKind::Other:
+        out.skipped.push_back(fmt::format("{}: {}", path, why));
+        break;
+      case ElfKind::NotElf:
+        break;
+    }
+  }
+
+  ClosureOptions co;
+  co.env.ld_library_path = settings.ld_library_path;
+  ElfClosure closure(tree, co);
+  for (const auto& p : programs)
+    closure.add_root(p, "kept program");
+  for (const auto& s : shared)
+    closure.add_root(s, "kept shared object");
+  closure.resolve();
+
+  // A kept library some kept object needs is loaded through that object; the others are
+  // loaded with dlopen. An executable some object needs (libc.so.6 has a PT_INTERP) is a
+  // library too.
+  std::set<std::string> needed;
+  for (const auto& o : closure.objects())
+    for (const auto& n : o.needed)
+      if (n.path) needed.insert(*n.path);
+  auto real = [&](const std::string& p) { return tree.resolve(p).value_or(p); };
+  for (const auto& p : programs) {
+    std::string r = real(p);
+    if (needed.count(r)) continue;
+    const ClosureObject* o = closure.find(r);
+    if (o && !o->error.empty()) {
+      out.skipped.push_back(fmt::format("{}: {}", p, o->error));
+      continue;
+    }
+    out.programs.push_back(r);
+  }
+  for (const auto& s : shared) {
+    std::string r = real(s);
+    const ClosureObject* o = closure.find(r);
+    if (needed.count(r) || !o) continue;
+    if (!o->error.empty()) {
+      out.skipped.push_back(fmt::format("{}: {}", s, o->error));
+      continue;
+    }
+    if (o->is_static && !o->soname) {
+      out.programs.push_back(r);  // static-pie
+      continue;
+    }
+    out.dlopened.push_back(r);
+  }
+
+  SeccompOptions so = settings.analysis;
+  so.programs = out.programs;
+  so.dlopened = out.dlopened;
+  out.analysis = analyze_syscalls(tree, closure, so);
+  out.profile = make_profile(out.analysis, settings.profile);
+  return out;
+}
+
+nlohmann::json seccomp_report_json(const ImageSeccomp& s) {
+  using nlohmann::json;
+  const SyscallAnalysis& a = s.analysis;
+  json unresolved = json::array();
+  for (const auto& u : a.unresolved)
+    unresolved.push_back({{"object", u.object},
+                          {"function", u.function},
+                          {"site", fmt::format("{:#x}", u.site)},
+                          {"why", u.why},
+                          {"wrapperCall", u.wrapper_call}});
+  json allowed = explain_json(a);
+  for (const auto& r : s.profile.from_runtime)
+    allowed[r] = {{"runtime", true}};
+  for (const auto& d : s.profile.denied)
+    if (allowed.contains(d)) allowed[d]["denied"] = "ENOSYS: filtered flags cannot be checked";
+  return json{{"allowedCount", s.profile.allowed.size()},
+              {"allowed", s.profile.allowed},
+              {"fromRuntime", s.profile.from_runtime},
+              {"denied", s.profile.denied},
+              {"fallback", fallback_name(a.fallback)},
+              {"fromFallback", a.from_fallback.size()},
+              {"programs", s.programs},
+              {"dlopened", s.dlopened},
+              {"skipped", s.skipped},
+              {"objects", a.objects},
+              {"functions", a.functions},
+              {"reachableFunctions", a.reachable_functions},
+              {"roots", a.roots},
+              {"cacheHits", a.cache_hits},
+              {"explain", std::move(allowed)},
+              {"unresolved", std::move(unresolved)},
+              {"notes", a.notes},
+              {"profile", s.profile.json}};
+}
+
+}  // namespace imgstrip
