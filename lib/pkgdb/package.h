@@ -50,6 +50,8 @@ struct Package {
   std::string stanza;
   // rpm: name-[epoch:]version-release.arch; empty for dpkg and apk.
   std::string nevra;
+  // rpm: the header number (the database's key for the package); 0 for dpkg and apk.
+  uint64_t hnum = 0;
 };
 
 }  // namespace imgstrip

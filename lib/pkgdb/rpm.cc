@@ -26,7 +26,7 @@ struct StatementCloser {
 };
 
 // A file: URI for sqlite3_open_v2 (characters with a meaning in URIs escaped).
-std::string file_uri(const std::string& path, bool immutable) {
+std::string file_uri(const std::string& path, bool immutable, bool read_only = true) {
   std::string uri = "file:";
   for (char c : path) {
     if (c == '%' || c == '?' || c == '#') {
@@ -35,8 +35,39 @@ std::string file_uri(const std::string& path, bool immutable) {
       uri += c;
     }
   }
-  uri += immutable ? "?mode=ro&immutable=1" : "?mode=ro";
+  if (read_only) uri += immutable ? "?mode=ro&immutable=1" : "?mode=ro";
   return uri;
+}
+
+// Runs `sql` (no rows expected); fails naming `where`.
+void exec(sqlite3* db, const std::string& sql, std::string_view where) {
+  char* message = nullptr;
+  if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
+    std::string text = message ? message : sqlite3_errmsg(db);
+    sqlite3_free(message);
+    fail("{}: {}: {}", where, sql, text);
+  }
+}
+
+using Statement = std::unique_ptr<sqlite3_stmt, StatementCloser>;
+
+Statement prepare(sqlite3* db, const std::string& sql, std::string_view where) {
+  sqlite3_stmt* raw = nullptr;
+  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &raw, nullptr) != SQLITE_OK) {
+    sqlite3_finalize(raw);
+    fail("{}: {}: {}", where, sql, sqlite3_errmsg(db));
+  }
+  return Statement(raw);
+}
+
+// "name" as an SQL identifier.
+std::string sql_name(std::string_view name) {
+  std::string out = "\"";
+  for (char c : name) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
 }
 
 }  // namespace
@@ -96,9 +127,66 @@ std::vector<Package> read_rpm_sqlite(std::string_view db_bytes, std::string_view
     int size = sqlite3_column_bytes(st.get(), 1);
     std::string_view blob(static_cast<const char*>(data), data ? static_cast<size_t>(size) : 0);
     packages.push_back(package_from_rpm_header(RpmHeader::parse(blob, at)));
+    packages.back().hnum = static_cast<uint64_t>(hnum);
   }
   if (rc != SQLITE_DONE) fail("{}: reading Packages: {}", where, sqlite3_errmsg(db.get()));
   return packages;
+}
+
+std::string trim_rpm_sqlite(std::string_view db_bytes, std::optional<std::string_view> wal,
+                            const std::vector<uint64_t>& keep, std::string_view where) {
+  TempDir dir("imgstrip-rpmdb");
+  auto file = dir.path() / "rpmdb.sqlite";
+  write_file_atomic(file, db_bytes);
+  if (wal) write_file_atomic(dir.path() / "rpmdb.sqlite-wal", *wal);
+  {
+    sqlite3* raw = nullptr;
+    int rc = sqlite3_open_v2(file_uri(file.string(), false, false).c_str(), &raw,
+                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_URI, nullptr);
+    std::unique_ptr<sqlite3, SqliteCloser> db(raw);
+    if (rc != SQLITE_OK) {
+      fail("{}: cannot open as sqlite: {}", where, raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc));
+    }
+    exec(db.get(), "BEGIN", where);
+    exec(db.get(), "CREATE TEMP TABLE kept (hnum INTEGER PRIMARY KEY)", where);
+    {
+      Statement insert = prepare(db.get(), "INSERT OR IGNORE INTO temp.kept VALUES (?)", where);
+      for (uint64_t hnum : keep) {
+        sqlite3_bind_int64(insert.get(), 1, static_cast<sqlite3_int64>(hnum));
+        if (sqlite3_step(insert.get()) != SQLITE_DONE) {
+          fail("{}: recording kept headers: {}", where, sqlite3_errmsg(db.get()));
+        }
+        sqlite3_reset(insert.get());
+      }
+    }
+    // Every table with an hnum column: Packages and rpm's index tables, whichever this
+    // rpm version has.
+    std::vector<std::string> tables;
+    {
+      Statement list = prepare(db.get(),
+                               "SELECT m.name FROM main.sqlite_master AS m WHERE m.type = 'table' "
+                               "AND EXISTS (SELECT 1 FROM pragma_table_info(m.name) AS c "
+                               "WHERE c.name = 'hnum')",
+                               where);
+      while ((rc = sqlite3_step(list.get())) == SQLITE_ROW) {
+        tables.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(list.get(), 0)));
+      }
+      if (rc != SQLITE_DONE) fail("{}: listing tables: {}", where, sqlite3_errmsg(db.get()));
+    }
+    if (std::find(tables.begin(), tables.end(), "Packages") == tables.end()) {
+      fail("{}: not an rpm database (no Packages table)", where);
+    }
+    for (auto& table : tables) {
+      exec(db.get(),
+           fmt::format("DELETE FROM main.{} WHERE hnum NOT IN (SELECT hnum FROM temp.kept)",
+                       sql_name(table)),
+           where);
+    }
+    exec(db.get(), "COMMIT", where);
+    exec(db.get(), "VACUUM", where);
+    exec(db.get(), "PRAGMA wal_checkpoint(TRUNCATE)", where);
+  }
+  return read_file(file, kDbLimit);
 }
 
 std::vector<Package> read_rpm_bdb(std::string_view db, std::string_view where) {
@@ -118,8 +206,10 @@ std::vector<Package> read_rpm_bdb(std::string_view db, std::string_view where) {
                    [](auto& a, auto& b) { return a.first < b.first; });
   std::vector<Package> packages;
   packages.reserve(numbered.size());
-  for (auto& [hnum, p] : numbered)
+  for (auto& [hnum, p] : numbered) {
+    p.hnum = hnum;
     packages.push_back(std::move(p));
+  }
   return packages;
 }
 

@@ -24,6 +24,13 @@ std::vector<Package> read_rpm(const RootFs& root);
 std::vector<Package> read_rpm_sqlite(std::string_view db, std::string_view where,
                                      std::optional<std::string_view> wal = std::nullopt);
 
+// A copy of the rpmdb.sqlite `db` (its write-ahead log `wal` merged in) that lists only the
+// packages whose header numbers are in `keep`: the other rows of Packages and of every
+// index table (Name, Basenames, Providename, Requirename, Dirnames, ...) are deleted and
+// the file vacuumed, so freed pages do not carry the removed headers along.
+std::string trim_rpm_sqlite(std::string_view db, std::optional<std::string_view> wal,
+                            const std::vector<uint64_t>& keep, std::string_view where);
+
 // The packages in a Berkeley DB Packages file given as bytes.
 std::vector<Package> read_rpm_bdb(std::string_view db, std::string_view where);
 

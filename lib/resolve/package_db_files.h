@@ -1,7 +1,8 @@
 // The kept packages' database entries, written back so that vulnerability scanners still
 // recognise the OS and its packages: dpkg's status listing only the kept packages and their
 // info/*.list trimmed to the kept files; apk's installed file trimmed to the kept
-// packages; rpm's database is kept as it is (noted).
+// packages and files; rpm's rpmdb.sqlite trimmed to the kept packages (a Berkeley DB
+// Packages file is kept as it is, noted).
 #pragma once
 
 #include <functional>
