@@ -73,6 +73,30 @@ class TreeBuilder {
     file("var/lib/dpkg/status", status_);
     return *this;
   }
+  // Every file, directory and symlink under `dir` (a root made by a fixture script), at
+  // the same paths in the tree.
+  TreeBuilder& copy_dir(const std::filesystem::path& root) {
+    namespace fs = std::filesystem;
+    for (auto it = fs::recursive_directory_iterator(root); it != fs::recursive_directory_iterator();
+         ++it) {
+      std::string path = fs::relative(it->path(), root).string();
+      auto status = it->symlink_status();
+      if (fs::is_symlink(status)) {
+        symlink(path, fs::read_symlink(it->path()).string());
+      } else if (fs::is_directory(status)) {
+        dir(path, static_cast<uint32_t>(status.permissions()));
+      } else if (fs::is_regular_file(status)) {
+        file(path, read_file(it->path(), size_t{1} << 30),
+             static_cast<uint32_t>(status.permissions()));
+      }
+    }
+    return *this;
+  }
+  // A file of this host (an ELF binary, a library) placed at `path`.
+  TreeBuilder& host_file(const std::string& path, const std::filesystem::path& host,
+                         uint32_t mode = 0755) {
+    return file(path, read_file(std::filesystem::canonical(host), size_t{1} << 30), mode);
+  }
   FileTree build() { return tree_; }
 
  private:
@@ -102,9 +126,8 @@ inline std::filesystem::path source_dir() {
   return IMGSTRIP_SOURCE_DIR;
 }
 
-// The tar a tests/fixtures/make-*.sh script builds (it prints the path), built when missing.
-inline std::string fixture_tar(const std::string& script) {
-  std::string command = (source_dir() / "tests/fixtures" / script).string() + " 2>/dev/null";
+// What a shell command prints on stdout; `status` gets its exit status.
+inline std::string command_output(const std::string& command, int* status = nullptr) {
   FILE* p = ::popen(command.c_str(), "r");
   if (p == nullptr) throw std::runtime_error("cannot run " + command);
   char buf[4096];
@@ -112,6 +135,16 @@ inline std::string fixture_tar(const std::string& script) {
   while (size_t n = ::fread(buf, 1, sizeof buf, p))
     out.append(buf, n);
   int rc = ::pclose(p);
+  if (status != nullptr) *status = rc;
+  return out;
+}
+
+// The tar (or folder) a tests/fixtures/make-*.sh script builds (it prints the path), built
+// when missing.
+inline std::string fixture_tar(const std::string& script) {
+  std::string command = (source_dir() / "tests/fixtures" / script).string() + " 2>/dev/null";
+  int rc = 0;
+  std::string out = command_output(command, &rc);
   while (!out.empty() && out.back() == '\n')
     out.pop_back();
   if (rc != 0 || out.empty() || !std::filesystem::exists(out)) {
