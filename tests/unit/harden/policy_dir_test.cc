@@ -86,10 +86,3 @@ TEST_CASE("labels to bake into the image config", "[harden][files]") {
   options.empty_capabilities_label = true;
   CHECK(harden(plain, options).labels.at("io.containers.capabilities").empty());
 }
-
-TEST_CASE("dump the csvs-web policies", "[.dump]") {
-  HardenInput in = csvs_web_input();
-  in.name = "csvs_web";
-  HardenResult r = harden(in);
-  write_policy_dir(r, "/tmp/harden_dump");
-}
