@@ -5,6 +5,7 @@
 #include "core/error.h"
 #include "core/stream.h"
 #include "oci/digest.h"
+#include "seccomp/analysis_codec.h"
 
 namespace imgstrip {
 
@@ -140,7 +141,7 @@ ObjectAnalysis analysis_from_json(const json& j) {
 AnalysisCache::AnalysisCache(std::filesystem::path dir) : dir_(std::move(dir)) {}
 
 std::filesystem::path AnalysisCache::path_of(std::string_view digest_hex) const {
-  return dir_ / (std::string(digest_hex) + ".msgpack");
+  return dir_ / (std::string(digest_hex) + ".bin");
 }
 
 std::optional<ObjectAnalysis> AnalysisCache::get(std::string_view digest_hex) const {
@@ -150,7 +151,7 @@ std::optional<ObjectAnalysis> AnalysisCache::get(std::string_view digest_hex) co
   if (!std::filesystem::is_regular_file(path, ec)) return std::nullopt;
   try {
     std::string bytes = read_file(path, size_t{1} << 30);
-    return analysis_from_json(json::from_msgpack(bytes));
+    return decode_analysis(bytes);
   } catch (const std::exception&) {
     return std::nullopt;  // stale or damaged: analysed again and overwritten
   }
@@ -161,9 +162,7 @@ void AnalysisCache::put(std::string_view digest_hex, const ObjectAnalysis& a) co
   std::error_code ec;
   std::filesystem::create_directories(dir_, ec);
   if (ec) fail("cannot create analysis cache {}: {}", dir_.string(), ec.message());
-  std::vector<uint8_t> packed = json::to_msgpack(analysis_to_json(a));
-  write_file_atomic(path_of(digest_hex),
-                    std::string_view(reinterpret_cast<const char*>(packed.data()), packed.size()));
+  write_file_atomic(path_of(digest_hex), encode_analysis(a));
 }
 
 ObjectAnalysis AnalysisCache::analyze(std::string bytes, const std::string& name, bool* hit) const {

@@ -1,5 +1,5 @@
-// Per-object analysis results cached by content: one file per object (the JSON form of the
-// analysis, stored as MessagePack because it loads several times faster), named by the
+// Per-object analysis results cached by content: one file per object (the compact binary
+// form of analysis_codec.h; the JSON form below is for tests and tools), named by the
 // sha256 of the file's bytes, in a cache directory. An unchanged binary is never
 // disassembled twice. Entries of another format version are ignored and rewritten.
 #pragma once

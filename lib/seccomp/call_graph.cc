@@ -41,7 +41,8 @@ class Graph {
   std::vector<uint32_t> offset_;                // first node of each object
   std::vector<std::vector<size_t>> scopes_;     // lookup orders
   std::vector<std::vector<size_t>> scopes_of_;  // per object: scopes it is in
-  std::map<std::pair<size_t, std::string>, std::vector<uint32_t>> resolved_;
+  std::vector<std::unordered_map<std::string, std::vector<uint32_t>>> resolved_;  // per object
+  std::vector<std::unordered_map<std::string_view, uint64_t>> exports_;           // per object
   std::vector<uint32_t> parent_;
   std::vector<bool> seen_;
   std::unordered_map<uint32_t, std::string> root_why_;
@@ -110,12 +111,11 @@ void Graph::build_scopes() {
 }
 
 const std::vector<uint32_t>& Graph::resolve(size_t obj, const std::string& symbol) {
-  auto key = std::make_pair(obj, symbol);
-  if (auto it = resolved_.find(key); it != resolved_.end()) return it->second;
+  if (auto it = resolved_[obj].find(symbol); it != resolved_[obj].end()) return it->second;
   std::vector<uint32_t> defs;
   for (size_t s : scopes_of_[obj]) {
     for (size_t o : scopes_[s]) {
-      const auto& ex = objs_[o].analysis->exports;
+      const auto& ex = exports_[o];
       auto it = ex.find(symbol);
       if (it == ex.end()) continue;
       if (auto n = local(o, it->second); n && std::find(defs.begin(), defs.end(), *n) == defs.end())
@@ -123,7 +123,7 @@ const std::vector<uint32_t>& Graph::resolve(size_t obj, const std::string& symbo
       break;
     }
   }
-  return resolved_[key] = std::move(defs);
+  return resolved_[obj][symbol] = std::move(defs);
 }
 
 std::optional<uint32_t> Graph::local(size_t obj, uint64_t start) const {
@@ -246,6 +246,13 @@ SyscallAnalysis Graph::run(FallbackPolicy fallback) {
     offset_.push_back(static_cast<uint32_t>(next));
   }
   out_.functions = offset_.back();
+  resolved_.resize(objs_.size());
+  exports_.resize(objs_.size());
+  for (size_t o = 0; o < objs_.size(); ++o) {
+    exports_[o].reserve(objs_[o].analysis->exports.size());
+    for (const auto& [name, addr] : objs_[o].analysis->exports)
+      exports_[o].emplace(name, addr);
+  }
   build_scopes();
   wrapper_fixpoint();
   parent_.assign(offset_.back(), kNone);
