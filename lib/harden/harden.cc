@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <set>
+
 #include "harden/apparmor.h"
 #include "harden/port_types.h"
 #include "harden/selinux_cil.h"
@@ -63,6 +65,15 @@ HardenResult harden(const HardenInput& input, const HardenOptions& options) {
   r.report["syscall_analysis"] = input.syscalls.has_value();
   r.report["capabilities"] = capabilities_json(r.capabilities);
   r.report["capabilities_label"] = r.capabilities_label;
+  // podman narrows to the label only within its default set; others need --cap-add.
+  static const std::set<std::string> podman_defaults = {
+      "CHOWN",   "DAC_OVERRIDE", "FOWNER",  "FSETID", "KILL",      "NET_BIND_SERVICE",
+      "SETFCAP", "SETGID",       "SETPCAP", "SETUID", "SYS_CHROOT"};
+  Json beyond = Json::array();
+  for (const Capability& c : r.capabilities) {
+    if (podman_defaults.count(c.name) == 0) beyond.push_back(c.name);
+  }
+  if (!beyond.empty()) r.report["capabilities_need_cap_add"] = beyond;
   r.report["writable"] = writable;
   r.report["port_types"] = {{"source", r.port_types_source},
                             {"from_installed_policy", port_types.from_policy()},

@@ -83,6 +83,10 @@ TEST_CASE("labels to bake into the image config", "[harden][files]") {
   plain.user = "app";
   plain.syscalls = std::set<std::string>{"read"};
   CHECK(harden(plain, options).labels.count("io.containers.capabilities") == 0);
+  CHECK_FALSE(harden(plain, options).report.contains("capabilities_need_cap_add"));
+  options.add_capabilities = {"NET_RAW"};
+  CHECK(harden(plain, options).report["capabilities_need_cap_add"] == Json::array({"NET_RAW"}));
+  options.add_capabilities.clear();
   options.empty_capabilities_label = true;
   CHECK(harden(plain, options).labels.at("io.containers.capabilities").empty());
 }
