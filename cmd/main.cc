@@ -23,6 +23,7 @@ constexpr const char* kUsage =
     "Commands:\n"
     "  strip                strip an image (the default command; see strip --help)\n"
     "  why IMAGE PATH       explain why a strip keeps a path\n"
+    "  seccomp IMAGE        the seccomp profile of what a strip keeps\n"
     "  inspect IMAGE        show manifest, platform, layers and configuration\n"
     "  ls IMAGE [PATH]      list the flattened file system\n"
     "  copy SRC DST         copy an image between transports\n"
@@ -55,6 +56,7 @@ int main(int argc, char** argv) {
     if (cmd == "copy") return run_copy(argc - 1, argv + 1);
     if (cmd == "strip") return run_strip(argc - 1, argv + 1);
     if (cmd == "why") return run_why(argc - 1, argv + 1);
+    if (cmd == "seccomp") return run_seccomp(argc - 1, argv + 1);
     if (cmd.starts_with("-")) {
       cmd = "strip";
       return run_strip(argc, argv);

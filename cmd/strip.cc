@@ -9,6 +9,7 @@
 #include "common.h"
 #include "core/error.h"
 #include "core/stream.h"
+#include "seccomp_flags.h"
 #include "strip/strip.h"
 #include "strip_flags.h"
 
@@ -39,6 +40,9 @@ Json summary_json(const StripResult& r, double seconds) {
       {"packages", {{"before", res.package_sizes.size()}, {"kept", packages}}},
       {"notFollowed", res.not_followed.size()},
       {"missing", res.missing},
+      {"seccomp", r.seccomp ? Json{{"allowed", r.seccomp->profile.allowed.size()},
+                                   {"unresolved", r.seccomp->analysis.unresolved.size()}}
+                            : Json()},
       {"seconds", seconds}};
 }
 
@@ -60,7 +64,11 @@ int run_strip(int argc, char** argv) {
       "timestamp", "clamp file times and set created to this Unix time (default SOURCE_DATE_EPOCH)",
       cxxopts::value<int64_t>())("compression", "gzip or zstd",
                                  cxxopts::value<std::string>()->default_value("gzip"));
+  options.add_options("seccomp")("seccomp-out", "also write the seccomp profile to this file",
+                                 cxxopts::value<std::string>())(
+      "no-seccomp", "do not analyse system calls nor add a seccomp profile");
   add_keep_flags(options);
+  add_seccomp_flags(options);
   add_transport_flags(options);
   auto args = parse(options, argc, argv);
   if (!args.count("image") || !args.count("target")) {
@@ -78,6 +86,9 @@ int run_strip(int argc, char** argv) {
   if (args.count("timestamp")) so.layer.timestamp = args["timestamp"].as<int64_t>();
   if (args.count("expose")) so.extra_ports = args["expose"].as<std::vector<std::string>>();
   if (args.count("dockerfile")) so.dockerfile = args["dockerfile"].as<std::string>();
+  if (!args.count("no-seccomp")) so.seccomp = seccomp_settings(args);
+  if (args.count("no-seccomp") && args.count("seccomp-out"))
+    usage_fail("--seccomp-out and --no-seccomp exclude each other");
 
   Location from = Location::parse(args["image"].as<std::string>());
   Location to = Location::parse(args["target"].as<std::string>());
@@ -94,6 +105,9 @@ int run_strip(int argc, char** argv) {
   if (show) std::fputs("\r\x1b[K", stderr);
 
   if (args.count("report")) write_file_atomic(args["report"].as<std::string>(), r.report.dump(2));
+  if (args.count("seccomp-out") && r.seccomp)
+    write_file_atomic(args["seccomp-out"].as<std::string>(),
+                      r.seccomp->profile.json.dump(2) + "\n");
   Json summary = summary_json(r, seconds);
   if (args.count("json")) {
     fmt::print("{}\n", summary.dump(2));
@@ -115,6 +129,16 @@ int run_strip(int argc, char** argv) {
   fmt::print("\n");
   for (auto& m : res.missing)
     fmt::print("  missing   {}\n", m);
+  if (r.seccomp) {
+    const ImageSeccomp& sc = *r.seccomp;
+    fmt::print("  seccomp   {} system calls allowed ({} for the runtime), {} programs, {} objects",
+               sc.profile.allowed.size(), sc.profile.from_runtime.size(), sc.programs.size(),
+               sc.analysis.objects);
+    if (!sc.analysis.unresolved.empty())
+      fmt::print(", {} unresolved sites ({}: +{})", sc.analysis.unresolved.size(),
+                 fallback_name(sc.analysis.fallback), sc.analysis.from_fallback.size());
+    fmt::print("\n");
+  }
   fmt::print("  time      {:.1f} s\n", seconds);
   fmt::print("  digest    {}\n", r.digest.str());
   return kExitOk;

@@ -48,6 +48,20 @@ ImageConfig new_config(const Image& image, const std::string& source_name,
   return config;
 }
 
+std::vector<std::string> split_path_list(const std::optional<std::string>& list) {
+  std::vector<std::string> out;
+  if (!list) return out;
+  size_t start = 0;
+  while (start <= list->size()) {
+    size_t colon = list->find(':', start);
+    std::string d = list->substr(start, colon == std::string::npos ? colon : colon - start);
+    if (!d.empty()) out.push_back(std::move(d));
+    if (colon == std::string::npos) break;
+    start = colon + 1;
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string_view stage_name(StripStage s) {
@@ -58,6 +72,8 @@ std::string_view stage_name(StripStage s) {
       return "flattening layers";
     case StripStage::Resolve:
       return "resolving what to keep";
+    case StripStage::Seccomp:
+      return "analysing system calls";
     case StripStage::Write:
       return "writing the stripped layer";
     case StripStage::Push:
@@ -100,15 +116,24 @@ StripResult strip_image(ImageSource& source, ImageSink& sink, const Platform& pl
   result.resolution = resolve(tree, image.config, options.request);
   result.report = report_json(result.resolution, tree);
 
-  stage(on_stage, StripStage::Write);
   FileTree stripped = stripped_tree(std::move(tree), result.resolution);
+  std::set<std::string> kept = result.resolution.paths();
+  if (options.seccomp) {
+    stage(on_stage, StripStage::Seccomp);
+    SeccompSettings settings = *options.seccomp;
+    settings.ld_library_path = split_path_list(image.config.env_value("LD_LIBRARY_PATH"));
+    result.seccomp = seccomp_profile_for(stripped, kept, settings);
+    image.config.set_label(kSeccompLabel, result.seccomp->profile.json.dump());
+    result.report["seccomp"] = seccomp_report_json(*result.seccomp);
+  }
+
+  stage(on_stage, StripStage::Write);
   SingleLayerOptions so;
   so.layer = options.layer;
   so.created_by = fmt::format("imgstrip {} strip", options.version);
   so.annotations[std::string(kBaseDigest)] = image.raw.digest.str();
   so.annotations[std::string(kBaseName)] = source.name();
-  SingleLayerImage out =
-      single_layer_image(image, stripped, result.resolution.paths(), work.path(), so);
+  SingleLayerImage out = single_layer_image(image, stripped, kept, work.path(), so);
 
   stage(on_stage, StripStage::Push);
   CopyResult written = put_image(sink, out.manifest, out.config, out.blobs());

@@ -16,6 +16,7 @@
 #include "oci/platform.h"
 #include "resolve/request.h"
 #include "resolve/resolver.h"
+#include "seccomp/image_profile.h"
 
 namespace imgstrip {
 
@@ -25,10 +26,13 @@ struct StripOptions {
   std::vector<std::string> extra_ports;             // -x: "8080", "53/udp"
   std::optional<std::filesystem::path> dockerfile;  // -d: metadata instructions to apply
   std::string version;                              // recorded in the provenance label
+  // The seccomp profile of what stays, baked into the label io.containers.seccomp.profile;
+  // nullopt: none.
+  std::optional<SeccompSettings> seccomp;
 };
 
 // Stages as they start, for a progress line; the library never prints.
-enum class StripStage { Load, Flatten, Resolve, Write, Push };
+enum class StripStage { Load, Flatten, Resolve, Seccomp, Write, Push };
 std::string_view stage_name(StripStage stage);
 
 struct StripResult {
@@ -42,6 +46,7 @@ struct StripResult {
   uint64_t uncompressed_after = 0;  // the new layer's tar
   Resolution resolution;
   Json report;  // report_json(): kept paths with reasons, removed paths, packages...
+  std::optional<ImageSeccomp> seccomp;  // also in report["seccomp"]
 };
 
 // Strips the image at `source` for `platform` and writes it to `sink` (committed only
