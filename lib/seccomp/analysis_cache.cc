@@ -76,6 +76,7 @@ json analysis_to_json(const ObjectAnalysis& a) {
             {"data_refs", a.data_refs},
             {"data_imports", a.data_imports},
             {"data_anchors", a.data_anchors},
+            {"data_strong", a.data_strong},
             {"data_slots", std::move(slots)},
             {"data_roots", a.data_roots},
             {"exports", a.exports},
@@ -125,6 +126,8 @@ ObjectAnalysis analysis_from_json(const json& j) {
     a.data_refs = j.at("data_refs").get<std::vector<uint64_t>>();
     a.data_imports = j.at("data_imports").get<std::vector<std::string>>();
     a.data_anchors = j.at("data_anchors").get<std::vector<uint64_t>>();
+    a.data_strong = j.at("data_strong").get<std::vector<bool>>();
+    if (a.data_strong.size() != a.data_anchors.size()) fail("data_strong does not match");
     for (const auto& s : j.at("data_slots"))
       a.data_slots.push_back(
           {s.at(0).get<uint64_t>(), s.at(1).get<uint64_t>(), s.at(2).get<uint64_t>()});

@@ -144,6 +144,8 @@ std::string encode_analysis(const ObjectAnalysis& a) {
   w.addrs(a.data_refs, 0);
   w.strs(a.data_imports);
   w.addrs(a.data_anchors, 0);
+  for (size_t i = 0; i < a.data_anchors.size(); ++i)
+    w.u(i < a.data_strong.size() && a.data_strong[i] ? 1 : 0);
   w.u(a.data_slots.size());
   for (const auto& s : a.data_slots) {
     w.u(s.at);
@@ -204,6 +206,9 @@ ObjectAnalysis decode_analysis(std::string_view bytes) {
   a.data_refs = r.addrs(0);
   a.data_imports = r.strs();
   a.data_anchors = r.addrs(0);
+  a.data_strong.resize(a.data_anchors.size());
+  for (size_t i = 0; i < a.data_anchors.size(); ++i)
+    a.data_strong[i] = r.u() != 0;
   a.data_slots.resize(r.count());
   for (auto& s : a.data_slots) {
     s.at = r.u();

@@ -29,7 +29,7 @@ class Graph {
   std::optional<uint32_t> local(size_t obj, uint64_t start) const;
   void add_root(uint32_t node, std::string why);
   void reach(uint32_t from, uint32_t to);
-  void reach_data(size_t obj, uint64_t addr, uint32_t from);
+  void reach_data(size_t obj, uint64_t addr, uint32_t from, bool whole);
   void wrapper_fixpoint();
   SyscallSet wrapper_reach(const std::set<uint32_t>& wrappers);
   std::string label(uint32_t node) const;
@@ -47,8 +47,8 @@ class Graph {
   std::vector<bool> seen_;
   std::unordered_map<uint32_t, std::string> root_why_;
   std::deque<uint32_t> queue_;
-  std::vector<int> wrapper_;                   // per node: number argument, -1 when not a wrapper
-  std::vector<std::vector<bool>> block_seen_;  // per object: data blocks reached
+  std::vector<int> wrapper_;  // per node: number argument, -1 when not a wrapper
+  std::vector<std::vector<uint8_t>> block_seen_;  // per block: 0, 1 reached, 2 and on
   SyscallAnalysis out_;
 };
 
@@ -147,33 +147,45 @@ void Graph::reach(uint32_t from, uint32_t to) {
   queue_.push_back(to);
 }
 
-// Reaches the data block holding `addr` and, transitively, the blocks it points to; the
-// functions they point to are reached from `from` (kNone: roots).
-void Graph::reach_data(size_t obj, uint64_t addr, uint32_t from) {
+// Reaches the data block holding `addr` (from a code reference: up to the next anchor; from
+// data, `whole`: up to the next strong anchor) and, transitively, the blocks its pointers
+// reach; the functions they point to are reached from `from` (kNone: roots).
+void Graph::reach_data(size_t obj, uint64_t addr, uint32_t from, bool whole) {
   const ObjectAnalysis& a = *objs_[obj].analysis;
   const auto& anchors = a.data_anchors;
-  std::vector<uint64_t> work{addr};
+  std::vector<std::pair<uint64_t, bool>> work{{addr, whole}};
   while (!work.empty()) {
-    uint64_t at = work.back();
+    auto [at, all] = work.back();
     work.pop_back();
     auto it = std::upper_bound(anchors.begin(), anchors.end(), at);
     if (it == anchors.begin()) continue;
-    size_t block = static_cast<size_t>(it - anchors.begin()) - 1;
-    if (block_seen_[obj][block]) continue;
-    block_seen_[obj][block] = true;
-    uint64_t begin = anchors[block];
-    uint64_t end = it == anchors.end() ? UINT64_MAX : *it;
-    auto slot = std::lower_bound(a.data_slots.begin(), a.data_slots.end(), begin,
-                                 [](const DataSlot& s, uint64_t v) { return s.at < v; });
-    for (; slot != a.data_slots.end() && slot->at < end; ++slot) {
-      if (slot->data) {
-        work.push_back(slot->data);
-      } else if (auto n = local(obj, slot->function)) {
-        if (from == kNone)
-          add_root(*n, fmt::format("address in exported data at {:#x}", slot->at));
-        else
-          reach(from, *n);
+    for (size_t block = static_cast<size_t>(it - anchors.begin()) - 1; block < anchors.size();
+         ++block) {
+      if (block_seen_[obj][block] < (all ? 2 : 1)) {
+        bool fresh = block_seen_[obj][block] == 0;
+        block_seen_[obj][block] = all ? 2 : 1;
+        if (fresh) {
+          uint64_t begin = anchors[block];
+          uint64_t end = block + 1 < anchors.size() ? anchors[block + 1] : UINT64_MAX;
+          auto slot = std::lower_bound(a.data_slots.begin(), a.data_slots.end(), begin,
+                                       [](const DataSlot& s, uint64_t v) { return s.at < v; });
+          for (; slot != a.data_slots.end() && slot->at < end; ++slot) {
+            if (slot->data) {
+              work.emplace_back(slot->data, true);
+            } else if (auto n = local(obj, slot->function)) {
+              if (from == kNone)
+                add_root(*n, fmt::format("address in exported data at {:#x}", slot->at));
+              else
+                reach(from, *n);
+            }
+          }
+        }
+      } else if (!all || block_seen_[obj][block] == 2) {
+        break;  // this block, and what follows it from here, is done
       }
+      if (!all || block + 1 >= anchors.size() ||
+          (block + 1 < a.data_strong.size() && a.data_strong[block + 1]))
+        break;
     }
   }
 }
@@ -259,7 +271,7 @@ SyscallAnalysis Graph::run(FallbackPolicy fallback) {
   seen_.assign(offset_.back(), false);
   block_seen_.resize(objs_.size());
   for (size_t o = 0; o < objs_.size(); ++o)
-    block_seen_[o].assign(objs_[o].analysis->data_anchors.size(), false);
+    block_seen_[o].assign(objs_[o].analysis->data_anchors.size(), 0);
 
   for (size_t o = 0; o < objs_.size(); ++o) {
     const GraphObject& g = objs_[o];
@@ -283,7 +295,7 @@ SyscallAnalysis Graph::run(FallbackPolicy fallback) {
       for (uint32_t n : resolve(o, sym))
         add_root(n, fmt::format("address in data of {}", g.path));
     for (uint64_t d : a.data_roots)
-      reach_data(o, d, kNone);
+      reach_data(o, d, kNone, true);
     if (g.dlopened)
       for (const auto& [name, s] : a.exports)
         if (auto n = local(o, s)) add_root(*n, "exported by a dlopened object");
@@ -311,7 +323,7 @@ SyscallAnalysis Graph::run(FallbackPolicy fallback) {
       for (uint32_t t : resolve(o, sym))
         reach(n, t);
     for (uint64_t d : f.data_uses)
-      reach_data(o, d, n);
+      reach_data(o, d, n, false);
   }
   out_.reachable_functions = order.size();
 

@@ -286,6 +286,10 @@ void Analyzer::add_data_refs() {
   if (blocks) {
     for (auto [b, e] : data_)
       anchors.insert(b);
+    // Addresses code names start weak blocks: code often names a field inside an object
+    // (nginx's ngx_epoll_init copies ngx_epoll_module_ctx.actions, the table that leads
+    // to it), so a pointer in data reaches on through weak blocks up to the next strong one.
+    std::set<uint64_t> strong = anchors;
     for (const auto& f : out_.functions)
       anchors.insert(f.data_uses.begin(), f.data_uses.end());
     std::set<uint64_t> roots;
@@ -300,6 +304,9 @@ void Analyzer::add_data_refs() {
     std::sort(out_.data_slots.begin(), out_.data_slots.end(),
               [](const DataSlot& a, const DataSlot& b) { return a.at < b.at; });
     out_.data_anchors.assign(anchors.begin(), anchors.end());
+    out_.data_strong.reserve(out_.data_anchors.size());
+    for (uint64_t a : out_.data_anchors)
+      out_.data_strong.push_back(strong.count(a) || roots.count(a));
   }
   out_.data_refs.assign(refs.begin(), refs.end());
   out_.data_imports.assign(imports.begin(), imports.end());

@@ -54,22 +54,25 @@ struct DataSlot {
 };
 
 struct ObjectAnalysis {
-  static constexpr int kFormat = 2;  // bump when the analysis changes (invalidates caches)
+  static constexpr int kFormat = 4;  // bump when the analysis changes (invalidates caches)
 
   Arch arch = Arch::X86_64;
   std::optional<uint64_t> entry;     // start of the function at e_entry
   std::vector<Function> functions;   // sorted by start, disjoint
   std::vector<uint64_t> init, fini;  // DT_INIT*, DT_FINI* functions (starts)
   // Function addresses in data. In a position-independent object every such address is a
-  // relocation, and data is reached in blocks: a block runs from an address that code names
-  // (rip-relative, adrp) or that other data points to, or an exported object's start, up to
-  // the next such address; a block is reached when reachable code names an address in it,
-  // when a reached block points into it, or when it is exported (other objects may read
-  // it). The functions a reached block points to are roots. This assumes code reaches a
-  // table through an address at or before the entries it reads, not past them.
+  // relocation, and data is reached in blocks. Strong anchors (addresses other data points
+  // to, exported objects' starts, segment starts) and weak ones (addresses code names,
+  // rip-relative or adrp) start blocks. Reachable code naming an address reaches its block
+  // up to the next anchor; a pointer in reached data (or an exported object, which other
+  // objects may read) reaches on up to the next strong anchor. The functions a reached
+  // block points to are reached. This assumes code reads a table from an address it names
+  // onwards, and that data pointing into the middle of an object is not the only way to
+  // its start.
   std::vector<uint64_t> data_refs;          // always roots (ET_EXEC data words, IRELATIVE)
   std::vector<std::string> data_imports;    // symbols whose address is stored in data (roots)
   std::vector<uint64_t> data_anchors;       // block starts, sorted
+  std::vector<bool> data_strong;            // per anchor: strong
   std::vector<DataSlot> data_slots;         // sorted by `at`
   std::vector<uint64_t> data_roots;         // data always reached (exported objects)
   std::map<std::string, uint64_t> exports;  // exported functions (.dynsym) -> start
