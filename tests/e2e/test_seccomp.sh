@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# The seccomp profile a strip derives from the kept binaries, proven on the running app:
+# the stripped csvs-web guestbook answers the coursework inputs under the profile exactly
+# as the original does without one; a profile missing a syscall the app needs breaks it
+# (so the profile really is enforced); and every syscall the app makes under strace, with
+# the same requests, is in the static profile.
+source "$(dirname "$0")/lib.sh"
+EXAMPLES=$(cd "$(dirname "$0")/../../examples" && pwd)
+FORBIDDEN="mount umount2 pivot_root ptrace process_vm_readv process_vm_writev bpf perf_event_open
+kexec_load init_module finit_module delete_module unshare setns keyctl add_key request_key swapon
+reboot userfaultfd"
+
+start_registry
+echo "registry at $REGISTRY; building csvs-web"
+check "build and push csvs-web" bash "$EXAMPLES/csvs-web/build.sh" localhost/csvs2021-web_i:latest \
+  "docker://$REGISTRY/csvs2021-web_i:latest"
+
+wait_http() {
+  for _ in $(seq 1 100); do
+    curl -s -m 2 -o /dev/null "http://127.0.0.1:$1/" && return 0
+    sleep 0.2
+  done
+  return 1
+}
+# guestbook PORT: the five coursework inputs, then the list; status and body each.
+guestbook() {
+  local url="http://127.0.0.1:$1/index.php"
+  curl -s -m 5 -w ' [%{http_code}]\n' -d 'user=alice&suggestion=More tea in the kitchen' "$url"
+  curl -s -m 5 -w ' [%{http_code}]\n' -X POST "$url"
+  curl -s -m 5 -w ' [%{http_code}]\n' -d 'user=bob' "$url"
+  curl -s -m 5 -w ' [%{http_code}]\n' -d 'suggestion=Longer lunch breaks' "$url"
+  curl -s -m 5 -w ' [%{http_code}]\n' --data-urlencode "user=o'brien" --data-urlencode "suggestion='" "$url"
+  curl -s -m 5 -w ' [%{http_code}]\n' "$url"
+}
+# run_image NAME IMAGE PORT [podman flags...]
+run_image() {
+  local name=$1 image=$2 port=$3; shift 3
+  podman rm -f "$name" >/dev/null 2>&1
+  podman run -d --name "$name" --rm --runtime runc --network host \
+    --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 -e PORT="$port" "$@" "$image" >/dev/null
+}
+
+echo "strip csvs-web with a seccomp profile"
+cache="$WORK/seccomp-cache"
+"$IMGSTRIP" -q --tls-verify=false -i "$REGISTRY/csvs2021-web_i" -p nginx -p php-fpm \
+  -t "$REGISTRY/stripped-sc:1" --seccomp-cache "$cache" --seccomp-out "$WORK/profile.json" \
+  --json --report "$WORK/report.json" >"$WORK/summary.json" 2>"$WORK/strip.err"
+check_eq "strip with seccomp exits 0" 0 "$?"
+static=$(jq '.allowed | length' <<<"$(jq .seccomp "$WORK/report.json")")
+echo "  |static| = $static allowed syscalls ($(jq -r '.seccomp.fromRuntime | length' "$WORK/report.json") for runc)"
+check_eq "the summary counts the allowed syscalls" "$static" "$(jq .seccomp.allowed "$WORK/summary.json")"
+check "|static| <= 180 ($static)" test "$static" -le 180
+cfg=$(skopeo inspect --tls-verify=false --config "docker://$REGISTRY/stripped-sc:1")
+check_eq "the label io.containers.seccomp.profile holds the profile (--seccomp-out too)" \
+  "$(jq -cS . "$WORK/profile.json")" \
+  "$(jq -r '.config.Labels["io.containers.seccomp.profile"]' <<<"$cfg" | jq -cS .)"
+check "the report explains every allowed syscall" jq -e \
+  '.seccomp as $s | [$s.allowed[] | select(($s.explain[.].object // $s.explain[.].runtime // $s.explain[.].fallback) == null)] | length == 0' \
+  "$WORK/report.json"
+for name in $FORBIDDEN; do
+  jq -e --arg n "$name" '.seccomp.allowed | index($n)' "$WORK/report.json" >/dev/null || continue
+  where=$(jq -r --arg n "$name" '.seccomp.explain[$n] | "\(.object) \(.function // "") via \((.chain // []) | join(" -> "))"' "$WORK/report.json")
+  echo "  note: $name is allowed: $where"
+  check "the report names who reaches $name" jq -e --arg n "$name" '.seccomp.explain[$n].object | length > 0' "$WORK/report.json"
+done
+
+echo "run the original (no profile) and the stripped image (--seccomp-policy=image)"
+podman rmi -f "$REGISTRY/stripped-sc:1" >/dev/null 2>&1
+check "podman pulls the stripped image" podman pull -q --tls-verify=false "$REGISTRY/stripped-sc:1"
+port_o=$(free_port); port_s=$(free_port)
+run_image imgstrip-sc-orig localhost/csvs2021-web_i:latest "$port_o"
+run_image imgstrip-sc-strip "$REGISTRY/stripped-sc:1" "$port_s" --seccomp-policy=image
+check "original guestbook answers" wait_http "$port_o"
+check "guestbook answers under the image's profile" wait_http "$port_s"
+guestbook "$port_o" >"$WORK/orig.out"
+guestbook "$port_s" >"$WORK/strip.out"
+check "the five coursework inputs: identical responses under the profile" diff "$WORK/orig.out" "$WORK/strip.out"
+check "normal input is stored and listed" grep -q "<b>alice</b>: More tea in the kitchen" "$WORK/strip.out"
+check_eq "the container runs under a seccomp filter" "Seccomp: 2" \
+  "$(podman exec imgstrip-sc-strip /bin/sh -c 'while read -r k v; do [ "$k" = Seccomp: ] && echo "$k $v"; done </proc/1/status')"
+podman logs imgstrip-sc-strip >"$WORK/strip.log" 2>&1
+podman rm -f imgstrip-sc-orig imgstrip-sc-strip >/dev/null 2>&1
+
+echo "a profile without accept4/accept breaks the app (the profile is enforced)"
+jq '(.syscalls[] | select(.names | index("accept4")) | .names) |= map(select(. != "accept4" and . != "accept"))' \
+  "$WORK/profile.json" >"$WORK/broken.json"
+check "the edited profile lacks accept4" bash -c "! jq -e '[.syscalls[].names[]] | index(\"accept4\")' '$WORK/broken.json' >/dev/null"
+port_b=$(free_port)
+run_image imgstrip-sc-broken "$REGISTRY/stripped-sc:1" "$port_b" --security-opt "seccomp=$WORK/broken.json"
+sleep 3
+check "without accept4 the guestbook does not answer" bash -c "! curl -s -m 3 -o /dev/null http://127.0.0.1:$port_b/"
+podman rm -f imgstrip-sc-broken >/dev/null 2>&1
+
+echo "dynamic cross-check: the stripped tree under strace -f"
+skopeo copy -q --src-tls-verify=false "docker://$REGISTRY/stripped-sc:1" "oci:$WORK/oci:x"
+root="$WORK/root"
+mkdir -p "$root"
+manifest=$(jq -r '.manifests[0].digest' "$WORK/oci/index.json" | sed 's/sha256://')
+layer=$(jq -r '.layers[0].digest' "$WORK/oci/blobs/sha256/$manifest" | sed 's/sha256://')
+tar -xzf "$WORK/oci/blobs/sha256/$layer" -C "$root"
+check "the stripped tree is unpacked" test -x "$root/docker-entrypoint.sh"
+port_t=$(free_port)
+# A private mount namespace with /dev and /proc: gone with it, nothing to clean up.
+PORT=$port_t unshare -m sh -c "mount --bind /dev '$root/dev' 2>/dev/null || { mkdir -p '$root/dev' && mount --bind /dev '$root/dev'; }
+  mkdir -p '$root/proc' && mount -t proc proc '$root/proc'
+  exec strace -f -qq -e trace=all -o '$WORK/strace.log' chroot '$root' /docker-entrypoint.sh" \
+  >"$WORK/strace.out" 2>&1 &
+tracer=$!
+PIDS+=("$tracer")
+check "the app answers under strace" wait_http "$port_t"
+guestbook "$port_t" >"$WORK/traced.out"
+check "traced responses match the original's" diff "$WORK/orig.out" "$WORK/traced.out"
+# Stop everything running inside the root (by the PIDs found there), then the tracer.
+for p in /proc/[0-9]*; do
+  [ "$(readlink "$p/root" 2>/dev/null)" = "$root" ] && kill "${p#/proc/}" 2>/dev/null
+done
+wait "$tracer" 2>/dev/null
+# Syscalls after the chroot's exec of the entrypoint (before it is the host's chroot binary).
+awk '/execve\("\/docker-entrypoint.sh"/ {on=1} on' "$WORK/strace.log" |
+  sed -nE 's/^[0-9]+ +(<\.\.\. )?([a-z0-9_]+)[( ].*/\2/p' | sort -u >"$WORK/observed.txt"
+jq -r '.seccomp.allowed[], .seccomp.denied[]' "$WORK/report.json" | sort -u >"$WORK/static.txt"
+observed=$(wc -l <"$WORK/observed.txt")
+misses=$(comm -23 "$WORK/observed.txt" "$WORK/static.txt")
+echo "  |static| = $static, |observed| = $observed, misses: ${misses:-none}"
+check "strace saw the app's syscalls (|observed| = $observed)" test "$observed" -ge 30
+check_eq "every observed syscall is in the static profile (0 misses)" "" "$misses"
+denied_seen=$(jq -r '.seccomp.denied[]' "$WORK/report.json" | grep -Fxf - "$WORK/observed.txt" | tr '\n' ' ')
+[ -n "$denied_seen" ] && echo "  observed but answered ENOSYS by design (libc falls back): $denied_seen"
+
+echo "fallback policy, cache and the seccomp command"
+if [ "$(jq '.seccomp.unresolved | length' "$WORK/report.json")" -gt 0 ]; then
+  check_fails "--seccomp-fallback fail with unresolved sites: exit 1, says so" 1 "unknown number" \
+    "$IMGSTRIP" seccomp -q --tls-verify=false "$REGISTRY/csvs2021-web_i" -p nginx -p php-fpm \
+    --seccomp-cache "$cache" --seccomp-fallback fail
+fi
+"$IMGSTRIP" seccomp -q --tls-verify=false "$REGISTRY/csvs2021-web_i" -p nginx -p php-fpm \
+  --seccomp-cache "$cache" -o "$WORK/cmd.json"
+check_eq "imgstrip seccomp gives the strip's profile" "$(jq -cS . "$WORK/profile.json")" "$(jq -cS . "$WORK/cmd.json")"
+check_fails "bad --runtime: usage error" 2 "expected runc or crun" \
+  "$IMGSTRIP" seccomp "$REGISTRY/csvs2021-web_i" --runtime docker
+"$IMGSTRIP" -q --tls-verify=false -i "$REGISTRY/csvs2021-web_i" -p nginx -p php-fpm --no-seccomp \
+  -t "oci:$WORK/nosc:x" >/dev/null 2>&1
+check_eq "--no-seccomp: no label" "null" \
+  "$(skopeo inspect --config "oci:$WORK/nosc:x" | jq '.config.Labels["io.containers.seccomp.profile"]')"
+finish
