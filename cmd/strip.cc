@@ -9,6 +9,7 @@
 #include "common.h"
 #include "core/error.h"
 #include "core/stream.h"
+#include "harden/policy_files.h"
 #include "seccomp_flags.h"
 #include "strip/strip.h"
 #include "strip_flags.h"
@@ -43,6 +44,11 @@ Json summary_json(const StripResult& r, double seconds) {
       {"seccomp", r.seccomp ? Json{{"allowed", r.seccomp->profile.allowed.size()},
                                    {"unresolved", r.seccomp->analysis.unresolved.size()}}
                             : Json()},
+      {"hardening", r.hardening ? Json{{"name", r.hardening->name},
+                                       {"capabilities", r.hardening->capabilities_label},
+                                       {"selinuxType", r.hardening->name + "_t"},
+                                       {"apparmorProfile", r.hardening->name}}
+                                : Json()},
       {"seconds", seconds}};
 }
 
@@ -67,6 +73,18 @@ int run_strip(int argc, char** argv) {
   options.add_options("seccomp")("seccomp-out", "also write the seccomp profile to this file",
                                  cxxopts::value<std::string>())(
       "no-seccomp", "do not analyse system calls nor add a seccomp profile");
+  options.add_options("hardening")(
+      "policy-dir",
+      "write NAME.te, NAME.fc, NAME.cil, NAME.apparmor and a README (how to load them) here",
+      cxxopts::value<std::string>())("policy-name",
+                                     "name of the policies (default: from the source image's name)",
+                                     cxxopts::value<std::string>())(
+      "cap-add", "add this capability to the derived ones (e.g. NET_RAW); repeatable",
+      cxxopts::value<std::vector<std::string>>())(
+      "connect",
+      "a port the application connects to (PORT[/tcp|udp]): SELinux name_connect; repeatable",
+      cxxopts::value<std::vector<std::string>>())(
+      "no-harden", "do not derive capabilities, SELinux or AppArmor policies");
   add_keep_flags(options);
   add_seccomp_flags(options);
   add_transport_flags(options);
@@ -90,6 +108,40 @@ int run_strip(int argc, char** argv) {
   if (args.count("no-seccomp") && args.count("seccomp-out"))
     usage_fail("--seccomp-out and --no-seccomp exclude each other");
 
+  if (args.count("no-harden")) {
+    for (const char* f : {"policy-dir", "policy-name", "cap-add", "connect"})
+      if (args.count(f)) usage_fail("--{} and --no-harden exclude each other", f);
+  } else {
+    HardenOptions ho;
+    if (args.count("cap-add")) {
+      for (const std::string& c : args["cap-add"].as<std::vector<std::string>>()) {
+        try {
+          ho.add_capabilities.push_back(capability_name(c));
+        } catch (const Error& e) {
+          usage_fail("--cap-add: {}", e.what());
+        }
+      }
+    }
+    if (args.count("connect")) {
+      for (const std::string& p : args["connect"].as<std::vector<std::string>>()) {
+        try {
+          ho.connect_ports.push_back(parse_port(p).text());
+        } catch (const Error& e) {
+          usage_fail("--connect: {}", e.what());
+        }
+      }
+    }
+    so.harden = ho;
+    if (args.count("policy-name")) {
+      so.policy_name = args["policy-name"].as<std::string>();
+      try {
+        sanitize_policy_name(so.policy_name);
+      } catch (const Error& e) {
+        usage_fail("--policy-name: {}", e.what());
+      }
+    }
+  }
+
   Location from = Location::parse(args["image"].as<std::string>());
   Location to = Location::parse(args["target"].as<std::string>());
   RegistryOptions ro = registry_options(args);
@@ -108,6 +160,8 @@ int run_strip(int argc, char** argv) {
   if (args.count("seccomp-out") && r.seccomp)
     write_file_atomic(args["seccomp-out"].as<std::string>(),
                       r.seccomp->profile.json.dump(2) + "\n");
+  if (args.count("policy-dir") && r.hardening)
+    write_policy_dir(*r.hardening, args["policy-dir"].as<std::string>());
   Json summary = summary_json(r, seconds);
   if (args.count("json")) {
     fmt::print("{}\n", summary.dump(2));
@@ -138,6 +192,14 @@ int run_strip(int argc, char** argv) {
       fmt::print(", {} unresolved sites ({}: +{})", sc.analysis.unresolved.size(),
                  fallback_name(sc.analysis.fallback), sc.analysis.from_fallback.size());
     fmt::print("\n");
+  }
+  if (r.hardening) {
+    const HardenResult& h = *r.hardening;
+    fmt::print("  caps      {}\n", h.capabilities.empty() ? "none" : h.capabilities_label);
+    fmt::print("  policies  SELinux type {}_t, AppArmor profile {}{}\n", h.name, h.name,
+               args.count("policy-dir")
+                   ? fmt::format(" (written to {})", args["policy-dir"].as<std::string>())
+                   : "");
   }
   fmt::print("  time      {:.1f} s\n", seconds);
   fmt::print("  digest    {}\n", r.digest.str());

@@ -37,7 +37,10 @@ bash examples/csvs-web/build.sh localhost/csvs2021-web_i:latest "docker://$REGIS
 
 echo "== imgstrip -i $REGISTRY/csvs2021-web_i -p nginx -p php-fpm -t $REGISTRY/stripped:0.5"
 "$IMGSTRIP" --tls-verify=false -i "$REGISTRY/csvs2021-web_i" -p nginx -p php-fpm \
-  -t "$REGISTRY/stripped:0.5" --report "$WORK/report.json"
+  -t "$REGISTRY/stripped:0.5" --report "$WORK/report.json" --policy-dir "$WORK/policy"
+echo "   capabilities and why:"
+jq -r '.hardening.capabilities[] | "     \(.name): \(.reasons[0])"' "$WORK/report.json"
+echo "   policies written to $WORK/policy: $(cd "$WORK/policy" && echo *)"
 echo "   why is libsqlite3 kept?"
 "$IMGSTRIP" why --tls-verify=false "$REGISTRY/csvs2021-web_i" -p nginx -p php-fpm \
   /usr/lib/x86_64-linux-gnu/libsqlite3.so.0 | sed 's/^/     /'
@@ -46,10 +49,11 @@ echo "== running both with podman"
 podman pull -q --tls-verify=false "$REGISTRY/stripped:0.5" >/dev/null
 run() {
   podman run -d --name "$1" --rm --runtime runc --network host --ulimit nofile=1024:1024 \
-    --ulimit nproc=1024:1024 -e PORT="$3" "$2" >/dev/null
+    --ulimit nproc=1024:1024 -e PORT="$3" "${@:4}" "$2" >/dev/null
 }
 run imgstrip-demo-orig localhost/csvs2021-web_i:latest 18180
-run imgstrip-demo-stripped "$REGISTRY/stripped:0.5" 18181
+# The stripped image under its own seccomp profile; podman applies its capabilities label.
+run imgstrip-demo-stripped "$REGISTRY/stripped:0.5" 18181 --seccomp-policy=image
 for p in 18180 18181; do
   for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$p/" && break; sleep 0.2; done
 done
@@ -59,4 +63,4 @@ for p in 18180 18181; do
   echo "   $name: $(grep -o 'Thank you[^<]*' <<<"$reply") / $(grep -c '<li>' <<<"$reply") entries listed"
 done
 echo "== sizes (podman)"
-podman images --format '   {{.Repository}}:{{.Tag}}  {{.Size}}' | grep -E 'csvs2021-web_i|stripped:0.5'
+podman images --format '   {{.Repository}}:{{.Tag}}  {{.Size}}' | grep -E "^   (localhost/csvs2021-web_i:latest|$REGISTRY/stripped:0.5) "

@@ -62,6 +62,15 @@ std::vector<std::string> split_path_list(const std::optional<std::string>& list)
   return out;
 }
 
+// What the application itself can call: the profile's allowed set without what is there
+// only for the runtime (syscalls allowed by the fallback policy count: they may be reached).
+std::set<std::string> application_syscalls(const Profile& profile) {
+  std::set<std::string> out(profile.allowed.begin(), profile.allowed.end());
+  for (const std::string& name : profile.from_runtime)
+    out.erase(name);
+  return out;
+}
+
 }  // namespace
 
 std::string_view stage_name(StripStage s) {
@@ -74,6 +83,8 @@ std::string_view stage_name(StripStage s) {
       return "resolving what to keep";
     case StripStage::Seccomp:
       return "analysing system calls";
+    case StripStage::Harden:
+      return "deriving capabilities and security policies";
     case StripStage::Write:
       return "writing the stripped layer";
     case StripStage::Push:
@@ -125,6 +136,20 @@ StripResult strip_image(ImageSource& source, ImageSink& sink, const Platform& pl
     result.seccomp = seccomp_profile_for(stripped, kept, settings);
     image.config.set_label(kSeccompLabel, result.seccomp->profile.json.dump());
     result.report["seccomp"] = seccomp_report_json(*result.seccomp);
+  }
+
+  if (options.harden) {
+    stage(on_stage, StripStage::Harden);
+    std::optional<std::set<std::string>> syscalls;
+    if (result.seccomp) syscalls = application_syscalls(result.seccomp->profile);
+    HardenInput input =
+        harden_input(source.name(), image.config, stripped,
+                     std::vector<std::string>(kept.begin(), kept.end()), std::move(syscalls));
+    input.name = options.policy_name;
+    result.hardening = harden(input, *options.harden);
+    for (const auto& [key, value] : result.hardening->labels)
+      image.config.set_label(key, value);
+    result.report["hardening"] = result.hardening->report;
   }
 
   stage(on_stage, StripStage::Write);

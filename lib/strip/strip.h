@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "harden/harden.h"
 #include "image/image.h"
 #include "image/sink.h"
 #include "image/source.h"
@@ -29,10 +30,15 @@ struct StripOptions {
   // The seccomp profile of what stays, baked into the label io.containers.seccomp.profile;
   // nullopt: none.
   std::optional<SeccompSettings> seccomp;
+  // Capabilities, SELinux modules and an AppArmor profile for what stays, baked into labels
+  // (io.containers.capabilities, io.imgstrip.selinux.*, io.imgstrip.apparmor*); nullopt:
+  // none. The syscall-based rules use the seccomp analysis when there is one.
+  std::optional<HardenOptions> harden;
+  std::string policy_name;  // the policy's name; empty: from the source image's name
 };
 
 // Stages as they start, for a progress line; the library never prints.
-enum class StripStage { Load, Flatten, Resolve, Seccomp, Write, Push };
+enum class StripStage { Load, Flatten, Resolve, Seccomp, Harden, Write, Push };
 std::string_view stage_name(StripStage stage);
 
 struct StripResult {
@@ -46,7 +52,8 @@ struct StripResult {
   uint64_t uncompressed_after = 0;  // the new layer's tar
   Resolution resolution;
   Json report;  // report_json(): kept paths with reasons, removed paths, packages...
-  std::optional<ImageSeccomp> seccomp;  // also in report["seccomp"]
+  std::optional<ImageSeccomp> seccomp;    // also in report["seccomp"]
+  std::optional<HardenResult> hardening;  // also in report["hardening"]
 };
 
 // Strips the image at `source` for `platform` and writes it to `sink` (committed only

@@ -13,6 +13,11 @@ PIDS=()
 
 cleanup() {
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done
+  # Images podman pulled from this run's registry (its port is gone with it).
+  if [ -n "${REGISTRY:-}" ] && command -v podman >/dev/null; then
+    podman images --format '{{.Repository}}:{{.Tag}}' 2>/dev/null | grep -F "$REGISTRY/" |
+      xargs -r podman rmi -f >/dev/null 2>&1
+  fi
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -99,4 +104,32 @@ EOF2
   done
   REGISTRY=127.0.0.1:$port
   REGISTRY_DIR=$dir
+}
+
+# The csvs-web guestbook (examples/csvs-web), shared by the tests that run it.
+# wait_http PORT: until the server answers (at most 20 s).
+wait_http() {
+  for _ in $(seq 1 100); do
+    curl -s -m 2 -o /dev/null "http://127.0.0.1:$1/" && return 0
+    sleep 0.2
+  done
+  return 1
+}
+# run_image NAME IMAGE PORT [podman flags...]: runs it in the background (host network,
+# PORT env).
+run_image() {
+  local name=$1 image=$2 port=$3; shift 3
+  podman rm -f "$name" >/dev/null 2>&1
+  podman run -d --name "$name" --rm --runtime runc --network host \
+    --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 -e PORT="$port" "$@" "$image" >/dev/null
+}
+# guestbook PORT: the five coursework inputs, then the list; status and body each.
+guestbook() {
+  local url="http://127.0.0.1:$1/index.php"
+  curl -s -m 5 -w ' [%{http_code}]\n' -d 'user=alice&suggestion=More tea in the kitchen' "$url"
+  curl -s -m 5 -w ' [%{http_code}]\n' -X POST "$url"
+  curl -s -m 5 -w ' [%{http_code}]\n' -d 'user=bob' "$url"
+  curl -s -m 5 -w ' [%{http_code}]\n' -d 'suggestion=Longer lunch breaks' "$url"
+  curl -s -m 5 -w ' [%{http_code}]\n' --data-urlencode "user=o'brien" --data-urlencode "suggestion='" "$url"
+  curl -s -m 5 -w ' [%{http_code}]\n' "$url"
 }

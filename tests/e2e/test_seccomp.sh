@@ -15,31 +15,6 @@ echo "registry at $REGISTRY; building csvs-web"
 check "build and push csvs-web" bash "$EXAMPLES/csvs-web/build.sh" localhost/csvs2021-web_i:latest \
   "docker://$REGISTRY/csvs2021-web_i:latest"
 
-wait_http() {
-  for _ in $(seq 1 100); do
-    curl -s -m 2 -o /dev/null "http://127.0.0.1:$1/" && return 0
-    sleep 0.2
-  done
-  return 1
-}
-# guestbook PORT: the five coursework inputs, then the list; status and body each.
-guestbook() {
-  local url="http://127.0.0.1:$1/index.php"
-  curl -s -m 5 -w ' [%{http_code}]\n' -d 'user=alice&suggestion=More tea in the kitchen' "$url"
-  curl -s -m 5 -w ' [%{http_code}]\n' -X POST "$url"
-  curl -s -m 5 -w ' [%{http_code}]\n' -d 'user=bob' "$url"
-  curl -s -m 5 -w ' [%{http_code}]\n' -d 'suggestion=Longer lunch breaks' "$url"
-  curl -s -m 5 -w ' [%{http_code}]\n' --data-urlencode "user=o'brien" --data-urlencode "suggestion='" "$url"
-  curl -s -m 5 -w ' [%{http_code}]\n' "$url"
-}
-# run_image NAME IMAGE PORT [podman flags...]
-run_image() {
-  local name=$1 image=$2 port=$3; shift 3
-  podman rm -f "$name" >/dev/null 2>&1
-  podman run -d --name "$name" --rm --runtime runc --network host \
-    --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 -e PORT="$port" "$@" "$image" >/dev/null
-}
-
 echo "strip csvs-web with a seccomp profile"
 cache="$WORK/seccomp-cache"
 "$IMGSTRIP" -q --tls-verify=false -i "$REGISTRY/csvs2021-web_i" -p nginx -p php-fpm \

@@ -12,31 +12,6 @@ check "build and push csvs-web" bash "$EXAMPLES/csvs-web/build.sh" localhost/csv
 check "build and push nginx-static" bash "$EXAMPLES/nginx-static/build.sh" localhost/nginx-static:latest \
   "docker://$REGISTRY/nginx-static:latest"
 
-# wait_http PORT: until the server answers (at most 20 s).
-wait_http() {
-  for _ in $(seq 1 100); do
-    curl -s -o /dev/null "http://127.0.0.1:$1/" && return 0
-    sleep 0.2
-  done
-  return 1
-}
-# run_image NAME IMAGE PORT: runs it in the background (host network, PORT env).
-run_image() {
-  podman rm -f "$1" >/dev/null 2>&1
-  podman run -d --name "$1" --rm --runtime runc --network host \
-    --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 -e PORT="$3" "$2" >/dev/null
-}
-# guestbook PORT: the five inputs of the coursework, then the list; status and body each.
-guestbook() {
-  local url="http://127.0.0.1:$1/index.php"
-  curl -s -w ' [%{http_code}]\n' -d 'user=alice&suggestion=More tea in the kitchen' "$url"
-  curl -s -w ' [%{http_code}]\n' -X POST "$url"
-  curl -s -w ' [%{http_code}]\n' -d 'user=bob' "$url"
-  curl -s -w ' [%{http_code}]\n' -d 'suggestion=Longer lunch breaks' "$url"
-  curl -s -w ' [%{http_code}]\n' --data-urlencode "user=o'brien" --data-urlencode "suggestion='" "$url"
-  curl -s -w ' [%{http_code}]\n' "$url"
-}
-
 echo "strip csvs-web"
 "$IMGSTRIP" -q --tls-verify=false -i "$REGISTRY/csvs2021-web_i" -p nginx -p php-fpm \
   -t "$REGISTRY/stripped:0.5" --json --report "$WORK/report.json" >"$WORK/summary.json" 2>"$WORK/strip.err"
