@@ -218,8 +218,7 @@ TEST_CASE("real system objects: /usr/bin/ls and libc.so.6", "[elf]") {
 
 TEST_CASE("aarch64 objects from the cross compiler", "[elf]") {
   if (!have_tool("aarch64-linux-gnu-gcc")) {
-    WARN("aarch64-linux-gnu-gcc not installed (apt-get install gcc-aarch64-linux-gnu)");
-    return;
+    FAIL("aarch64-linux-gnu-gcc not installed (apt-get install gcc-aarch64-linux-gnu)");
   }
   TempDir tmp("elf-test");
   auto f = parse_file(

@@ -33,9 +33,8 @@ void write(const fs::path& p, const std::string& text) {
 bool have_selinux_tools() {
   for (const char* tool : {"checkmodule", "semodule_package", "semodule", "sesearch"}) {
     if (!have_tool(tool)) {
-      WARN(tool << " missing (scripts/setup.sh installs checkpolicy, semodule-utils, "
+      FAIL(tool << " missing (scripts/setup.sh installs checkpolicy, semodule-utils, "
                    "policycoreutils, selinux-policy-default and setools)");
-      return false;
     }
   }
   return true;

@@ -12,6 +12,7 @@
 #include "core/error.h"
 #include "core/rootfs.h"
 #include "core/stream.h"
+#include "unit/fixture.h"
 
 namespace imgstrip::test {
 
@@ -46,30 +47,6 @@ class MemRootFs : public RootFs {
     return names;
   }
 };
-
-inline std::filesystem::path source_dir() {
-  return IMGSTRIP_SOURCE_DIR;
-}
-
-inline std::filesystem::path fixtures_dir() {
-  const char* env = std::getenv("IMGSTRIP_FIXTURES");
-  return env != nullptr && *env != '\0' ? env : "/var/tmp/imgstrip-fixtures";
-}
-
-// The folder a tests/fixtures/make-*.sh script builds, building it when it is missing.
-// Throws with the script's name when that fails, so the test fails saying why.
-inline std::filesystem::path fixture(const std::string& script, const std::string& name) {
-  auto dir = fixtures_dir() / name;
-  if (std::filesystem::exists(dir / ".complete")) return dir;
-  auto path = source_dir() / "tests/fixtures" / script;
-  std::string command = path.string() + " >/dev/null";
-  if (std::system(command.c_str()) != 0 || !std::filesystem::exists(dir / ".complete")) {
-    throw std::runtime_error("fixture " + dir.string() + " is missing and " + path.string() +
-                             " could not build it (run it by hand to see why; it needs the "
-                             "packages of scripts/setup.sh)");
-  }
-  return dir;
-}
 
 inline std::string read_text(const std::filesystem::path& path) {
   return read_file(path, size_t{1} << 30);

@@ -17,6 +17,7 @@
 #include "fs/flatten.h"
 #include "fs/tree.h"
 #include "oci/config.h"
+#include "unit/fixture.h"
 
 namespace imgstrip::test {
 
@@ -120,10 +121,6 @@ inline ImageConfig config_json(const std::string& config_object) {
   return ImageConfig::parse(R"({"architecture":"amd64","os":"linux","config":)" + config_object +
                                 R"(,"rootfs":{"type":"layers","diff_ids":[]}})",
                             "test config");
-}
-
-inline std::filesystem::path source_dir() {
-  return IMGSTRIP_SOURCE_DIR;
 }
 
 // What a shell command prints on stdout; `status` gets its exit status.

@@ -124,8 +124,7 @@ int main(void) { signal(SIGUSR1, on_signal); return 0; }
 
 TEST_CASE("aarch64: svc #0 with constants in w8 and a wrapper", "[seccomp][analysis][aarch64]") {
   if (!have_tool("aarch64-linux-gnu-gcc")) {
-    WARN("aarch64-linux-gnu-gcc missing (scripts/setup.sh installs gcc-aarch64-linux-gnu)");
-    return;
+    FAIL("aarch64-linux-gnu-gcc missing (scripts/setup.sh installs gcc-aarch64-linux-gnu)");
   }
   TempDir tmp;
   auto exe = compile(tmp.path(), "arm", R"(

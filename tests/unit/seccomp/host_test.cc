@@ -7,6 +7,7 @@
 #include "core/tempdir.h"
 #include "seccomp/profile.h"
 #include "seccomp_test_util.h"
+#include "unit/fixture.h"
 
 using namespace imgstrip;
 using namespace imgstrip::seccomp_test;
@@ -45,11 +46,9 @@ TEST_CASE("host /usr/bin/ls", "[seccomp][host]") {
 }
 
 TEST_CASE("nginx and php-fpm of the Debian fixture", "[seccomp][host]") {
-  fs::path root = "/var/tmp/imgstrip-fixtures/debian-bookworm-nginx-php";
-  if (!fs::exists(root / "usr/sbin/nginx") || !fs::exists(root / "usr/sbin/php-fpm8.2")) {
-    WARN(root << " has no nginx/php-fpm (built by tests/fixtures/make-debian-root.sh)");
-    return;
-  }
+  fs::path root = test::fixture("make-debian-root.sh", "debian-bookworm-nginx-php");
+  REQUIRE(fs::exists(root / "usr/sbin/nginx"));
+  REQUIRE(fs::exists(root / "usr/sbin/php-fpm8.2"));
   DirRootFs fs(root);
   auto run = [&](std::vector<std::string> programs, std::vector<std::string> dlopen_dirs) {
     ElfClosure closure(fs);
