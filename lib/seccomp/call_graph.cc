@@ -26,7 +26,7 @@ class Graph {
   void build_scopes();
   std::vector<size_t> bfs_deps(size_t root) const;
   const std::vector<uint32_t>& resolve(size_t obj, const std::string& symbol);
-  std::optional<uint32_t> local(size_t obj, uint64_t start) const;
+  std::optional<uint32_t> local(size_t obj, uint64_t addr) const;
   void add_root(uint32_t node, std::string why);
   void reach(uint32_t from, uint32_t to);
   void reach_data(size_t obj, uint64_t addr, uint32_t from, bool whole);
@@ -38,11 +38,17 @@ class Graph {
   const Function& fn(uint32_t node) const;
 
   const std::vector<GraphObject>& objs_;
-  std::vector<uint32_t> offset_;                // first node of each object
-  std::vector<std::vector<size_t>> scopes_;     // lookup orders
-  std::vector<std::vector<size_t>> scopes_of_;  // per object: scopes it is in
+  std::vector<uint32_t> offset_;  // first node of each object
+  // Per object: the functions' start and end addresses, apart from the Function records
+  // so that looking an address up stays within a few cache lines.
+  std::vector<std::vector<uint64_t>> starts_, ends_;
+  std::vector<std::vector<size_t>> scopes_;      // lookup orders
+  std::vector<std::vector<size_t>> scopes_of_;   // per object: scopes it is in
+  std::vector<std::vector<uint32_t>> position_;  // per scope, per object: place in it or kNone
   std::vector<std::unordered_map<std::string, std::vector<uint32_t>>> resolved_;  // per object
-  std::vector<std::unordered_map<std::string_view, uint64_t>> exports_;           // per object
+  // Every exported function name: the objects defining it (ascending) and its address there.
+  // One lookup per symbol, then the scopes pick their first definer by position.
+  std::unordered_map<std::string_view, std::vector<std::pair<size_t, uint64_t>>> exporters_;
   std::vector<uint32_t> parent_;
   std::vector<bool> seen_;
   std::unordered_map<uint32_t, std::string> root_why_;
@@ -105,31 +111,43 @@ void Graph::build_scopes() {
     }
   }
   scopes_of_.assign(objs_.size(), {});
-  for (size_t s = 0; s < scopes_.size(); ++s)
-    for (size_t o : scopes_[s])
+  position_.assign(scopes_.size(), std::vector<uint32_t>(objs_.size(), kNone));
+  for (size_t s = 0; s < scopes_.size(); ++s) {
+    for (size_t i = 0; i < scopes_[s].size(); ++i) {
+      size_t o = scopes_[s][i];
       scopes_of_[o].push_back(s);
+      position_[s][o] = static_cast<uint32_t>(i);
+    }
+  }
 }
 
 const std::vector<uint32_t>& Graph::resolve(size_t obj, const std::string& symbol) {
   if (auto it = resolved_[obj].find(symbol); it != resolved_[obj].end()) return it->second;
   std::vector<uint32_t> defs;
-  for (size_t s : scopes_of_[obj]) {
-    for (size_t o : scopes_[s]) {
-      const auto& ex = exports_[o];
-      auto it = ex.find(symbol);
-      if (it == ex.end()) continue;
-      if (auto n = local(o, it->second); n && std::find(defs.begin(), defs.end(), *n) == defs.end())
+  if (auto ex = exporters_.find(symbol); ex != exporters_.end()) {
+    // In each scope the object is in, the definer that comes first in that scope's order.
+    for (size_t s : scopes_of_[obj]) {
+      const std::vector<uint32_t>& pos = position_[s];
+      const std::pair<size_t, uint64_t>* first = nullptr;
+      for (const auto& def : ex->second)
+        if (pos[def.first] != kNone && (first == nullptr || pos[def.first] < pos[first->first]))
+          first = &def;
+      if (first == nullptr) continue;
+      if (auto n = local(first->first, first->second);
+          n && std::find(defs.begin(), defs.end(), *n) == defs.end())
         defs.push_back(*n);
-      break;
     }
   }
   return resolved_[obj][symbol] = std::move(defs);
 }
 
-std::optional<uint32_t> Graph::local(size_t obj, uint64_t start) const {
-  auto idx = objs_[obj].analysis->index_at(start);
-  if (!idx) return std::nullopt;
-  return offset_[obj] + static_cast<uint32_t>(*idx);
+std::optional<uint32_t> Graph::local(size_t obj, uint64_t addr) const {
+  const std::vector<uint64_t>& starts = starts_[obj];
+  auto it = std::upper_bound(starts.begin(), starts.end(), addr);
+  if (it == starts.begin()) return std::nullopt;
+  size_t idx = static_cast<size_t>(it - starts.begin()) - 1;
+  if (addr >= ends_[obj][idx]) return std::nullopt;
+  return offset_[obj] + static_cast<uint32_t>(idx);
 }
 
 void Graph::add_root(uint32_t node, std::string why) {
@@ -258,13 +276,18 @@ SyscallAnalysis Graph::run(FallbackPolicy fallback) {
     offset_.push_back(static_cast<uint32_t>(next));
   }
   out_.functions = offset_.back();
-  resolved_.resize(objs_.size());
-  exports_.resize(objs_.size());
+  starts_.resize(objs_.size());
+  ends_.resize(objs_.size());
   for (size_t o = 0; o < objs_.size(); ++o) {
-    exports_[o].reserve(objs_[o].analysis->exports.size());
-    for (const auto& [name, addr] : objs_[o].analysis->exports)
-      exports_[o].emplace(name, addr);
+    for (const Function& f : objs_[o].analysis->functions) {
+      starts_[o].push_back(f.start);
+      ends_[o].push_back(f.end);
+    }
   }
+  resolved_.resize(objs_.size());
+  for (size_t o = 0; o < objs_.size(); ++o)
+    for (const auto& [name, addr] : objs_[o].analysis->exports)
+      exporters_[name].emplace_back(o, addr);
   build_scopes();
   wrapper_fixpoint();
   parent_.assign(offset_.back(), kNone);
