@@ -69,7 +69,14 @@ for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$reg_port/v2/" && 
 R=127.0.0.1:$reg_port
 skopeo copy -q --dest-tls-verify=false "oci:$WORK/img:latest" "docker://$R/bench/src:1"
 # A fresh repository each run, so every push really uploads (blobs are linked per repo).
-push_skopeo() { skopeo copy -q --dest-tls-verify=false "oci:$WORK/img:latest" "docker://$R/bench/s$RANDOM$RANDOM:1"; }
+# skopeo remembers in its blob info cache (/var/lib/containers/cache) which repositories
+# hold a blob and mounts from them instead of uploading; an empty cache of its own per run
+# (a tmpfs over that folder, in a private mount namespace) makes it upload like we do.
+push_skopeo() {
+  local repo=bench/s$RANDOM$RANDOM
+  unshare -m bash -c "mkdir -p /var/lib/containers/cache && mount -t tmpfs tmpfs /var/lib/containers/cache &&
+    exec skopeo copy -q --dest-tls-verify=false 'oci:$WORK/img:latest' 'docker://$R/$repo:1'"
+}
 push_ours() { "$IMGSTRIP" copy -q --tls-verify=false "oci:$WORK/img:latest" "docker://$R/bench/o$RANDOM$RANDOM:1"; }
 pull_skopeo() { rm -rf "$WORK/pull"; skopeo copy -q --src-tls-verify=false "docker://$R/bench/src:1" "oci:$WORK/pull:x"; }
 pull_ours() { rm -rf "$WORK/pull"; "$IMGSTRIP" copy -q --tls-verify=false "docker://$R/bench/src:1" "oci:$WORK/pull:x"; }
