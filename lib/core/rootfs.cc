@@ -7,39 +7,15 @@
 #include <system_error>
 
 #include "core/error.h"
+#include "core/path.h"
 #include "core/stream.h"
 
 namespace imgstrip {
-namespace {
-
-std::vector<std::string> split(std::string_view path) {
-  std::vector<std::string> parts;
-  size_t i = 0;
-  while (i <= path.size()) {
-    size_t j = path.find('/', i);
-    if (j == std::string_view::npos) j = path.size();
-    std::string_view part = path.substr(i, j - i);
-    if (!part.empty() && part != ".") parts.emplace_back(part);
-    i = j + 1;
-  }
-  return parts;
-}
-
-std::string join(const std::vector<std::string>& parts) {
-  std::string out;
-  for (auto& p : parts) {
-    if (!out.empty()) out += '/';
-    out += p;
-  }
-  return out;
-}
-
-}  // namespace
 
 DirRootFs::DirRootFs(std::filesystem::path root) : root_(std::move(root)) {}
 
 std::optional<std::string> DirRootFs::resolve(std::string_view path) const {
-  std::vector<std::string> todo = split(path);
+  std::vector<std::string> todo = path_components(path);
   std::reverse(todo.begin(), todo.end());
   std::vector<std::string> done;
   int links = 0;
@@ -51,7 +27,7 @@ std::optional<std::string> DirRootFs::resolve(std::string_view path) const {
       continue;
     }
     done.push_back(part);
-    std::filesystem::path host = root_ / join(done);
+    std::filesystem::path host = root_ / join_components(done);
     struct stat st {};
     if (::lstat(host.c_str(), &st) != 0) return std::nullopt;
     if (S_ISLNK(st.st_mode)) {
@@ -61,14 +37,14 @@ std::optional<std::string> DirRootFs::resolve(std::string_view path) const {
       if (ec) return std::nullopt;
       done.pop_back();
       if (!target.empty() && target.front() == '/') done.clear();
-      auto more = split(target);
+      auto more = path_components(target);
       for (auto it = more.rbegin(); it != more.rend(); ++it)
         todo.push_back(*it);
     } else if (!todo.empty() && !S_ISDIR(st.st_mode)) {
       return std::nullopt;
     }
   }
-  return join(done);
+  return join_components(done);
 }
 
 std::optional<std::string> DirRootFs::read(std::string_view path, size_t limit) const {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <system_error>
 
+#include "core/path.h"
 #include "elf/ld_so_conf.h"
 
 namespace imgstrip {
@@ -12,31 +13,9 @@ namespace {
 
 constexpr int kMaxLinks = 40;
 
-std::vector<std::string> split(std::string_view path) {
-  std::vector<std::string> parts;
-  size_t i = 0;
-  while (i <= path.size()) {
-    size_t j = path.find('/', i);
-    if (j == std::string_view::npos) j = path.size();
-    std::string_view part = path.substr(i, j - i);
-    if (!part.empty() && part != ".") parts.emplace_back(part);
-    i = j + 1;
-  }
-  return parts;
-}
-
-std::string join(const std::vector<std::string>& parts) {
-  std::string out;
-  for (auto& p : parts) {
-    if (!out.empty()) out += '/';
-    out += p;
-  }
-  return out;
-}
-
 std::vector<SymlinkHop> chain_with_readlink(std::string_view path, const ReadLink& readlink) {
   std::vector<SymlinkHop> hops;
-  std::vector<std::string> todo = split(path);
+  std::vector<std::string> todo = path_components(path);
   std::reverse(todo.begin(), todo.end());
   std::vector<std::string> done;
   int links = 0;
@@ -48,14 +27,14 @@ std::vector<SymlinkHop> chain_with_readlink(std::string_view path, const ReadLin
       continue;
     }
     done.push_back(part);
-    std::string here = join(done);
+    std::string here = join_components(done);
     auto target = readlink(here);
     if (!target) continue;
     if (++links > kMaxLinks) break;
     hops.push_back({here, *target});
     done.pop_back();
     if (!target->empty() && target->front() == '/') done.clear();
-    auto more = split(*target);
+    auto more = path_components(*target);
     for (auto it = more.rbegin(); it != more.rend(); ++it)
       todo.push_back(*it);
   }
@@ -65,7 +44,7 @@ std::vector<SymlinkHop> chain_with_readlink(std::string_view path, const ReadLin
 std::vector<SymlinkHop> chain_by_resolving(const RootFs& fs, std::string_view path) {
   std::vector<SymlinkHop> hops;
   std::string base;  // resolved so far
-  for (auto& part : split(path)) {
+  for (auto& part : path_components(path)) {
     std::string lexical =
         part == ".." ? lexical_normal(base + "/..") : (base.empty() ? part : base + "/" + part);
     auto real = fs.resolve(lexical);
