@@ -18,17 +18,13 @@ void stage(const std::function<void(StripStage)>& on_stage, StripStage s) {
   if (on_stage) on_stage(s);
 }
 
+// "-x 8080" -> "8080/tcp"; anything that is not a port is a usage error.
 std::string port_spec(const std::string& p) {
-  std::string port = p.find('/') == std::string::npos ? p + "/tcp" : p;
-  auto slash = port.find('/');
-  std::string num = port.substr(0, slash);
-  std::string proto = port.substr(slash + 1);
-  if (num.empty() || num.find_first_not_of("0123456789") != std::string::npos ||
-      std::stoul(num.substr(0, 6)) > 65535 ||
-      (proto != "tcp" && proto != "udp" && proto != "sctp")) {
-    usage_fail("-x {}: expected PORT[/tcp|udp|sctp]", p);
+  try {
+    return parse_port(p).text();
+  } catch (const Error&) {
+    usage_fail("-x {}: expected PORT[/tcp|udp|sctp] with PORT 1-65535", p);
   }
-  return port;
 }
 
 // The stripped image's config: the original, with -d and -x applied and provenance added.
