@@ -1,6 +1,6 @@
 // libFuzzer target: any bytes must give an analysis (and its JSON) or an Error, never a
 // crash. Build with -DIMGSTRIP_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++ and run
-// build/lib/seccomp/seccomp_analyze_fuzz.
+// build/lib/seccomp/fuzz_seccomp_analyze.
 #include <cstddef>
 #include <cstdint>
 #include <string>
