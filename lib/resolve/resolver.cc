@@ -334,7 +334,9 @@ void Resolver::add_argv(const std::vector<std::string>& argv, const std::string&
     out_.missing.push_back(what + " " + argv[0] + ": not found in the image's PATH");
   } else {
     out_.keep.add(*program, {ReasonKind::Entrypoint, what + " " + argv[0], ""});
-    std::string_view base = base_name(*tree_.resolve(*program));
+    // The name of what the command really is (sh -> dash); a dangling link keeps its own.
+    std::string real = tree_.resolve(*program).value_or(*program);
+    std::string_view base = base_name(real);
     if (!is_shell(base) && base != "env") pull_owner(*program, "the " + what, "");
   }
   for (size_t i = 1; i < argv.size(); ++i) {
