@@ -5,6 +5,7 @@
 
 #include "core/error.h"
 #include "harden/policy_files.h"
+#include "harden/text.h"
 
 namespace imgstrip {
 namespace {
@@ -34,7 +35,7 @@ std::string policy_readme(const HardenResult& r) {
   out += fmt::format("Capabilities: {}\n", caps);
   for (const Capability& c : r.capabilities) {
     for (const std::string& reason : c.reasons)
-      out += fmt::format("  CAP_{}: {}\n", c.name, reason);
+      out += fmt::format("  CAP_{}: {}\n", c.name, one_line(reason));
   }
   if (r.capabilities.empty()) {
     out += "  The image needs none: run it with --cap-drop=all.\n";
@@ -71,7 +72,7 @@ std::string policy_readme(const HardenResult& r) {
   if (!r.writable.empty()) {
     out += "## Writable directories\n\n";
     for (const WritableDir& w : r.writable)
-      out += fmt::format("    /{}  ({})\n", w.path, w.reason);
+      out += fmt::format("    /{}  ({})\n", one_line(w.path), one_line(w.reason));
     out += "\n";
   }
   out +=

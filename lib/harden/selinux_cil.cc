@@ -5,6 +5,7 @@
 
 #include "harden/av_rules.h"
 #include "harden/selinux_te.h"
+#include "harden/text.h"
 #include "harden/writable.h"
 
 namespace imgstrip {
@@ -50,7 +51,7 @@ std::string selinux_cil(const HardenInput& input, const std::vector<Capability>&
 
   std::string out;
   out += fmt::format("; {}.cil: udica-style SELinux module for the image {}, by imgstrip.\n", name,
-                     input.image.empty() ? name : input.image);
+                     one_line(input.image.empty() ? name : input.image));
   out += fmt::format("; semodule -i {}.cil /usr/share/udica/templates/{{{}}}\n", name,
                      fmt::join(cil_templates(input), ","));
   out += fmt::format("; podman run --security-opt label=type:{}.process ...\n", name);

@@ -1,0 +1,25 @@
+#include "harden/text.h"
+
+#include <algorithm>
+
+namespace imgstrip {
+namespace {
+
+bool is_control(char c) {
+  auto u = static_cast<unsigned char>(c);
+  return u < 0x20 || u == 0x7f;
+}
+
+}  // namespace
+
+std::string one_line(std::string_view text) {
+  std::string out(text);
+  std::replace_if(out.begin(), out.end(), is_control, '?');
+  return out;
+}
+
+bool has_control(std::string_view text) {
+  return std::any_of(text.begin(), text.end(), is_control);
+}
+
+}  // namespace imgstrip
