@@ -6,6 +6,7 @@
 #include "commands.h"
 #include "common.h"
 #include "core/error.h"
+#include "core/text.h"
 #include "fs/flatten.h"
 #include "image/image.h"
 
@@ -96,8 +97,9 @@ int run_ls(int argc, char** argv) {
       out += '\n';
     } else {
       out += fmt::format("{} {}/{} {:>10} {} {}", mode_string(e), e.uid, e.gid, e.size,
-                         time_string(e.mtime), path);
-      if (e.type == FileType::Symlink) out += " -> " + e.link;
+                         time_string(e.mtime), one_line(path));
+      // Names with control characters show them as '?', as ls -q does (--json is exact).
+      if (e.type == FileType::Symlink) out += " -> " + one_line(e.link);
       if (e.type == FileType::CharDevice || e.type == FileType::BlockDevice) {
         out += fmt::format(" [{},{}]", e.dev_major, e.dev_minor);
       }

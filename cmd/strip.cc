@@ -9,6 +9,7 @@
 #include "common.h"
 #include "core/error.h"
 #include "core/stream.h"
+#include "core/text.h"
 #include "harden/policy_files.h"
 #include "seccomp_flags.h"
 #include "strip/strip.h"
@@ -182,7 +183,7 @@ int run_strip(int argc, char** argv) {
   }
   fmt::print("\n");
   for (auto& m : res.missing)
-    fmt::print("  missing   {}\n", m);
+    fmt::print("  missing   {}\n", one_line(m));
   if (r.seccomp) {
     const ImageSeccomp& sc = *r.seccomp;
     fmt::print("  seccomp   {} system calls allowed ({} for the runtime), {} programs, {} objects",

@@ -7,7 +7,7 @@
 #include <map>
 #include <set>
 
-#include "harden/text.h"
+#include "core/text.h"
 #include "harden/writable.h"
 
 namespace imgstrip {

@@ -4,8 +4,8 @@
 #include <fstream>
 
 #include "core/error.h"
+#include "core/text.h"
 #include "harden/policy_files.h"
-#include "harden/text.h"
 
 namespace imgstrip {
 namespace {

@@ -3,9 +3,9 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "core/text.h"
 #include "harden/av_rules.h"
 #include "harden/selinux_te.h"
-#include "harden/text.h"
 #include "harden/writable.h"
 
 namespace imgstrip {

@@ -6,8 +6,8 @@
 #include <algorithm>
 #include <array>
 
+#include "core/text.h"
 #include "harden/av_rules.h"
-#include "harden/text.h"
 #include "harden/writable.h"
 
 namespace imgstrip {

@@ -1,5 +1,7 @@
 #include "report/report.h"
 
+#include "core/text.h"
+
 namespace imgstrip {
 namespace {
 
@@ -72,15 +74,17 @@ Json report_json(const Resolution& r, const FileTree& tree) {
 std::string why_text(const Resolution& r, std::string_view path) {
   std::string p = strip_slashes(path);
   if (!r.keep.contains(p)) {
-    if (r.keep.excluded_hits().count(p)) return abs_path(p) + " is not kept: removed by -r\n";
-    return abs_path(p) + " is not kept\n";
+    if (r.keep.excluded_hits().count(p))
+      return one_line(abs_path(p)) + " is not kept: removed by -r\n";
+    return one_line(abs_path(p)) + " is not kept\n";
   }
+  // One line per step: names from the image cannot break lines or reach the terminal raw.
   std::string out;
   for (auto& line : r.keep.why(p))
-    out += line + "\n";
+    out += one_line(line) + "\n";
   const auto& reasons = r.keep.reasons(p);
   for (size_t i = 1; i < reasons.size(); ++i)
-    out += "  also: " + reasons[i].text() + "\n";
+    out += "  also: " + one_line(reasons[i].text()) + "\n";
   return out;
 }
 

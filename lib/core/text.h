@@ -1,5 +1,5 @@
-// Image-controlled text (paths, the image's name, reasons that quote them) going into
-// policy files: a newline in a file name must not end a comment and start a rule.
+// Image-controlled text (paths, names, reasons that quote them) going into policy files
+// or onto a terminal: a newline in a file name must not end a comment and start a rule.
 #pragma once
 
 #include <string>

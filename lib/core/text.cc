@@ -1,4 +1,4 @@
-#include "harden/text.h"
+#include "core/text.h"
 
 #include <algorithm>
 
