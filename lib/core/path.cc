@@ -24,4 +24,12 @@ std::string join_components(const std::vector<std::string>& parts) {
   return out;
 }
 
+std::string strip_slashes(std::string_view path) {
+  while (path.starts_with('/'))
+    path.remove_prefix(1);
+  while (path.ends_with('/'))
+    path.remove_suffix(1);
+  return std::string(path);
+}
+
 }  // namespace imgstrip

@@ -14,4 +14,7 @@ std::vector<std::string> path_components(std::string_view path);
 // The components joined with '/', no leading slash.
 std::string join_components(const std::vector<std::string>& parts);
 
+// `path` without leading and trailing slashes ("/var/log/" -> "var/log").
+std::string strip_slashes(std::string_view path);
+
 }  // namespace imgstrip

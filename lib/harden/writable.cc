@@ -4,6 +4,8 @@
 #include <array>
 #include <string_view>
 
+#include "core/path.h"
+
 namespace imgstrip {
 namespace {
 
@@ -13,14 +15,6 @@ constexpr std::array<std::string_view, 14> kPackageState = {
     "var/lib/dpkg", "var/lib/apt",       "var/lib/ucf",        "var/lib/apk",     "var/lib/rpm",
     "var/lib/pam",  "var/lib/misc",      "var/lib/systemd",    "var/lib/dbus",    "var/cache/apt",
     "var/log/apt",  "var/cache/debconf", "var/cache/ldconfig", "var/lib/usrmerge"};
-
-std::string strip_slashes(std::string_view p) {
-  while (p.starts_with('/'))
-    p.remove_prefix(1);
-  while (p.ends_with('/'))
-    p.remove_suffix(1);
-  return std::string(p);
-}
 
 // The reason a kept directory is writable, or "" when it is not.
 std::string_view kind_of(std::string_view path) {

@@ -1,19 +1,9 @@
 #include "report/report.h"
 
+#include "core/path.h"
 #include "core/text.h"
 
 namespace imgstrip {
-namespace {
-
-std::string strip_slashes(std::string_view path) {
-  while (!path.empty() && path.front() == '/')
-    path.remove_prefix(1);
-  while (!path.empty() && path.back() == '/')
-    path.remove_suffix(1);
-  return std::string(path);
-}
-
-}  // namespace
 
 Json report_json(const Resolution& r, const FileTree& tree) {
   Json out = Json::object();

@@ -1,15 +1,9 @@
 #include "resolve/command_path.h"
 
+#include "core/path.h"
+
 namespace imgstrip {
 namespace {
-
-std::string strip_slashes(std::string_view path) {
-  while (!path.empty() && path.front() == '/')
-    path.remove_prefix(1);
-  while (!path.empty() && path.back() == '/')
-    path.remove_suffix(1);
-  return std::string(path);
-}
 
 bool executable(const FileTree& tree, const std::string& path) {
   auto r = tree.lookup(path, true);

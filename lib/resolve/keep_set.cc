@@ -1,5 +1,6 @@
 #include "resolve/keep_set.h"
 
+#include "core/path.h"
 #include "elf/symlink_chain.h"
 
 namespace imgstrip {
@@ -8,14 +9,6 @@ namespace {
 std::string dir_of(std::string_view path) {
   size_t slash = path.rfind('/');
   return slash == std::string_view::npos ? std::string() : std::string(path.substr(0, slash));
-}
-
-std::string strip_slashes(std::string_view path) {
-  while (!path.empty() && path.front() == '/')
-    path.remove_prefix(1);
-  while (!path.empty() && path.back() == '/')
-    path.remove_suffix(1);
-  return std::string(path);
 }
 
 constexpr int kMaxLinks = 40;

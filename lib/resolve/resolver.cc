@@ -10,6 +10,7 @@
 #include <set>
 
 #include "core/error.h"
+#include "core/path.h"
 #include "elf/closure.h"
 #include "elf/elf_file.h"
 #include "elf/ld_so_conf.h"
@@ -34,14 +35,6 @@ std::string dir_of(std::string_view path) {
 std::string_view base_name(std::string_view path) {
   size_t slash = path.rfind('/');
   return slash == std::string_view::npos ? path : path.substr(slash + 1);
-}
-
-std::string strip_slashes(std::string_view path) {
-  while (!path.empty() && path.front() == '/')
-    path.remove_prefix(1);
-  while (!path.empty() && path.back() == '/')
-    path.remove_suffix(1);
-  return std::string(path);
 }
 
 bool under(std::string_view path, std::string_view dir) {
