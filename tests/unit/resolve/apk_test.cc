@@ -13,6 +13,8 @@
 
 using namespace imgstrip;
 using imgstrip::test::config_json;
+using imgstrip::test::kept_packages;
+using imgstrip::test::packages;
 using imgstrip::test::TreeBuilder;
 
 namespace {
@@ -85,21 +87,6 @@ Resolution strip(StripRequest r) {
       R"({"Env":["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"]})");
   r.entrypoint = false;
   return resolve(tree, config, r);
-}
-
-StripRequest packages(std::vector<std::string> names, DepsMode deps = DepsMode::Auto) {
-  StripRequest r;
-  r.packages = std::move(names);
-  r.deps = deps;
-  return r;
-}
-
-std::vector<std::string> kept_packages(const Resolution& res) {
-  std::vector<std::string> names;
-  for (auto& k : res.packages)
-    names.push_back(k.package->name);
-  std::sort(names.begin(), names.end());
-  return names;
 }
 
 std::string skipped(const Resolution& res, const std::string& package, const std::string& dep) {

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -12,11 +13,14 @@
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "core/stream.h"
 #include "fs/flatten.h"
 #include "fs/tree.h"
 #include "oci/config.h"
+#include "resolve/request.h"
+#include "resolve/resolver.h"
 #include "unit/fixture.h"
 
 namespace imgstrip::test {
@@ -196,6 +200,23 @@ inline void extract(const FileTree& tree, const std::set<std::string>& paths,
         break;
     }
   }
+}
+
+// A request for the named packages.
+inline StripRequest packages(std::vector<std::string> names, DepsMode deps = DepsMode::Auto) {
+  StripRequest r;
+  r.packages = std::move(names);
+  r.deps = deps;
+  return r;
+}
+
+// The names of the packages a resolution keeps, sorted.
+inline std::vector<std::string> kept_packages(const Resolution& res) {
+  std::vector<std::string> names;
+  for (auto& k : res.packages)
+    names.push_back(k.package->name);
+  std::sort(names.begin(), names.end());
+  return names;
 }
 
 }  // namespace imgstrip::test

@@ -14,6 +14,8 @@
 
 using namespace imgstrip;
 using imgstrip::test::config_json;
+using imgstrip::test::kept_packages;
+using imgstrip::test::packages;
 using imgstrip::test::TreeBuilder;
 
 namespace {
@@ -55,21 +57,6 @@ const ImageConfig& rpm_config() {
 Resolution strip(const FileTree& tree, StripRequest r) {
   r.entrypoint = false;
   return resolve(tree, rpm_config(), r);
-}
-
-StripRequest packages(std::vector<std::string> names, DepsMode deps = DepsMode::Auto) {
-  StripRequest r;
-  r.packages = std::move(names);
-  r.deps = deps;
-  return r;
-}
-
-std::vector<std::string> kept_packages(const Resolution& res) {
-  std::vector<std::string> names;
-  for (auto& k : res.packages)
-    names.push_back(k.package->name);
-  std::sort(names.begin(), names.end());
-  return names;
 }
 
 const GeneratedFile* generated(const Resolution& res, const std::string& path) {
