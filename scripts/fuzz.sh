@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_EACH=${FUZZ_SECONDS:-10}
 BUILD=${FUZZ_BUILD_DIR:-build-fuzz}
-TARGETS=(fuzz_pkgdb_dpkg fuzz_pkgdb_apk fuzz_pkgdb_rpm_header fuzz_pkgdb_bdb_hash fuzz_elf
+TARGETS=(fuzz_pkgdb_dpkg fuzz_pkgdb_apk fuzz_pkgdb_rpm_header fuzz_pkgdb_bdb_hash fuzz_elf_reader
          fuzz_seccomp_analyze)
 CC=clang CXX=clang++ cmake -S . -B "$BUILD" -DIMGSTRIP_FUZZ=ON -DIMGSTRIP_TESTS=OFF \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
@@ -22,7 +22,7 @@ for t in "${TARGETS[@]}"; do
   mkdir -p "$dir"
   case $t in
     fuzz_pkgdb_dpkg) head -c 20000 /var/lib/dpkg/status >"$dir/status" ;;
-    fuzz_elf|fuzz_seccomp_analyze) head -c 200000 /usr/bin/true >"$dir/true" ;;
+    fuzz_elf_reader|fuzz_seccomp_analyze) head -c 200000 /usr/bin/true >"$dir/true" ;;
   esac
   if "$bin" -max_total_time="$SECONDS_EACH" -rss_limit_mb=2048 "$dir" >"$corpus/$t.log" 2>&1; then
     echo "fuzz: $t: $(grep -o 'Done [0-9]* runs' "$corpus/$t.log" | tail -1 || echo done), no findings"

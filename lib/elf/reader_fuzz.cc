@@ -1,5 +1,5 @@
 // libFuzzer target: any bytes must parse to an ElfFile or an Error, never a crash.
-// Build with -DIMGSTRIP_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++ and run build/lib/elf/fuzz_elf.
+// Build with -DIMGSTRIP_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++ and run build/lib/elf/fuzz_elf_reader.
 #include <cstddef>
 #include <cstdint>
 #include <string>
