@@ -6,6 +6,7 @@
 #include "commands.h"
 #include "common.h"
 #include "core/error.h"
+#include "core/path.h"
 #include "core/text.h"
 #include "fs/flatten.h"
 #include "image/image.h"
@@ -55,12 +56,6 @@ std::string time_string(int64_t t) {
   return buf;
 }
 
-bool under(const std::string& path, const std::string& prefix) {
-  if (prefix.empty()) return true;
-  return path == prefix ||
-         (path.size() > prefix.size() && path.starts_with(prefix) && path[prefix.size()] == '/');
-}
-
 }  // namespace
 
 int run_ls(int argc, char** argv) {
@@ -85,7 +80,7 @@ int run_ls(int argc, char** argv) {
 
   std::string out;
   for (auto& [path, e] : tree.entries()) {
-    if (path.empty() || !under(path, prefix)) continue;
+    if (path.empty() || !(prefix.empty() || inside(path, prefix))) continue;
     if (args.count("json")) {
       Json j = {{"path", "/" + path}, {"type", file_type_name(e.type)},
                 {"mode", e.mode},     {"uid", e.uid},

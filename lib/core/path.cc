@@ -24,6 +24,21 @@ std::string join_components(const std::vector<std::string>& parts) {
   return out;
 }
 
+std::string_view dir_name(std::string_view path) {
+  size_t slash = path.rfind('/');
+  return slash == std::string_view::npos ? std::string_view() : path.substr(0, slash);
+}
+
+std::string_view base_name(std::string_view path) {
+  size_t slash = path.rfind('/');
+  return slash == std::string_view::npos ? path : path.substr(slash + 1);
+}
+
+bool inside(std::string_view path, std::string_view dir) {
+  return path == dir ||
+         (path.size() > dir.size() && path.starts_with(dir) && path[dir.size()] == '/');
+}
+
 std::string strip_slashes(std::string_view path) {
   while (path.starts_with('/'))
     path.remove_prefix(1);

@@ -14,6 +14,14 @@ std::vector<std::string> path_components(std::string_view path);
 // The components joined with '/', no leading slash.
 std::string join_components(const std::vector<std::string>& parts);
 
+// The parent of a normalised path ("usr/lib/x" -> "usr/lib"; "" at the top) and its last
+// part ("x"; the whole path when it has no slash).
+std::string_view dir_name(std::string_view path);
+std::string_view base_name(std::string_view path);
+
+// Whether `path` is `dir` or below it ("usr/lib/x" is inside "usr/lib", "usr/libx" is not).
+bool inside(std::string_view path, std::string_view dir);
+
 // `path` without leading and trailing slashes ("/var/log/" -> "var/log").
 std::string strip_slashes(std::string_view path);
 

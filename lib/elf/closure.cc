@@ -4,16 +4,12 @@
 #include <set>
 
 #include "core/error.h"
+#include "core/path.h"
 #include "elf/elf_file.h"
 #include "elf/ld_so_conf.h"
 
 namespace imgstrip {
 namespace {
-
-std::string dir_of(std::string_view path) {
-  size_t slash = path.rfind('/');
-  return slash == std::string_view::npos ? std::string() : std::string(path.substr(0, slash));
-}
 
 NeededLibrary named(std::string name, std::string via = {}) {
   NeededLibrary n;
@@ -125,7 +121,7 @@ std::vector<SearchScope> ElfClosure::chain_of(size_t index) const {
     s.path = o.path;
     // The kernel tells the loader the executable's real path; libraries keep the path
     // they were opened by (glibc does not resolve it).
-    s.origin = !o.parent && !o.soname ? dir_of(o.path) : dir_of(o.opened_as);
+    s.origin = !o.parent && !o.soname ? dir_name(o.path) : dir_name(o.opened_as);
     s.rpath = o.rpath;
     s.runpath = o.runpath;
     s.nodeflib = o.nodeflib;

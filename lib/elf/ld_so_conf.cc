@@ -6,6 +6,7 @@
 #include <set>
 
 #include "core/error.h"
+#include "core/path.h"
 
 namespace imgstrip {
 namespace {
@@ -33,11 +34,6 @@ std::string_view trim(std::string_view s) {
     s.remove_suffix(1);
   }
   return s;
-}
-
-std::string parent_of(std::string_view path) {
-  size_t slash = path.rfind('/');
-  return slash == std::string_view::npos ? std::string() : std::string(path.substr(0, slash));
 }
 
 std::string join(std::string_view a, std::string_view b) {
@@ -79,7 +75,7 @@ struct ConfReader {
       return;
     }
     active.insert(norm);
-    std::string dir = parent_of(norm);
+    std::string dir(dir_name(norm));
     std::string_view rest = *text;
     while (!rest.empty()) {
       size_t nl = rest.find('\n');
@@ -182,8 +178,7 @@ std::string musl_path_file(std::string_view interp) {
   std::string arch(base.substr(kPrefix.size(), base.size() - kPrefix.size() - kSuffix.size()));
   // musl looks for PREFIX/etc/ld-musl-ARCH.path where PREFIX is the loader's directory's
   // parent ("/lib/ld-musl-x86_64.so.1" -> "/etc/...").
-  std::string dir = slash == std::string_view::npos ? std::string() : parent_of(interp);
-  std::string prefix = parent_of(dir);
+  std::string_view prefix = dir_name(dir_name(interp));
   return lexical_normal(join(prefix, "etc/ld-musl-" + arch + ".path"));
 }
 

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "core/error.h"
+#include "core/path.h"
 #include "fs/archive_reader.h"
 #include "fs/tar_entry.h"
 
@@ -87,7 +88,7 @@ class LayerApplier {
  private:
   void apply(TarEntry& t, ArchiveReader& reader) {
     const std::string& path = t.entry.path;
-    std::string_view base = base_of(path);
+    std::string_view base = base_name(path);
     bool meta = path.starts_with(kMetaPrefix) || path.find(kMetaInside) != npos;
     if (meta && base != kOpaqueMarker) {
       reader.skip();  // aufs bookkeeping (.wh..wh.plnk/...) is not part of the file system
@@ -125,7 +126,7 @@ class LayerApplier {
   // Checks every ancestor: a symlink is an error (the entry would land outside where the
   // tar says); a missing one is created as a root-owned 0755 directory.
   void make_parents(const TarEntry& t) {
-    std::string_view parent = parent_of(t.entry.path);
+    std::string_view parent = dir_name(t.entry.path);
     if (parent.empty() || parent == checked_parent_) return;
     size_t end = 0;
     while (end != std::string_view::npos) {
@@ -234,8 +235,8 @@ class LayerApplier {
   void whiteout(const TarEntry& t) {
     checked_parent_.clear();
     const std::string& path = t.entry.path;
-    std::string_view parent = parent_of(path);
-    std::string_view base = base_of(path);
+    std::string_view parent = dir_name(path);
+    std::string_view base = base_name(path);
     // Only lower layers are affected; a missing parent means there is nothing to hide.
     const Entry* dir = tree_.find(parent);
     if (dir == nullptr) {
@@ -281,7 +282,7 @@ class LayerApplier {
              parent, e->link);
       }
       if (e != nullptr) return;
-      parent = parent_of(parent);
+      parent = dir_name(parent);
     }
   }
 
@@ -301,10 +302,10 @@ class LayerApplier {
 void add_missing_parents(FileTree& tree) {
   std::set<std::string> missing;
   for (const auto& [path, e] : tree.entries()) {
-    std::string_view parent = parent_of(path);
+    std::string_view parent = dir_name(path);
     while (!path.empty() && !parent.empty() && tree.find(parent) == nullptr) {
       missing.insert(std::string(parent));
-      parent = parent_of(parent);
+      parent = dir_name(parent);
     }
   }
   for (const auto& dir : missing) {

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "core/error.h"
+#include "core/path.h"
 
 namespace imgstrip {
 namespace {
@@ -84,16 +85,6 @@ std::vector<std::pair<std::string, std::string>> xattrs_of(archive_entry* ae) {
 }
 
 }  // namespace
-
-std::string_view parent_of(std::string_view path) {
-  size_t slash = path.rfind('/');
-  return slash == std::string_view::npos ? std::string_view() : path.substr(0, slash);
-}
-
-std::string_view base_of(std::string_view path) {
-  size_t slash = path.rfind('/');
-  return slash == std::string_view::npos ? path : path.substr(slash + 1);
-}
 
 TarEntry read_tar_entry(archive_entry* ae, const FlattenOptions& options, std::string_view layer) {
   TarEntry t;

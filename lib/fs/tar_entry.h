@@ -24,8 +24,4 @@ struct TarEntry {
 // `layer` names the archive in errors.
 TarEntry read_tar_entry(archive_entry* ae, const FlattenOptions& options, std::string_view layer);
 
-// Splits a normalised path into its parent ("" at the top) and its last part.
-std::string_view parent_of(std::string_view path);
-std::string_view base_of(std::string_view path);
-
 }  // namespace imgstrip

@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 
+#include "core/path.h"
 #include "core/text.h"
 #include "harden/writable.h"
 
@@ -29,11 +30,6 @@ std::string group_of(std::string_view path) {
 bool is_library(std::string_view path) {
   std::string_view base = path.substr(path.rfind('/') + 1);
   return base.find(".so") != std::string_view::npos;
-}
-
-bool inside(std::string_view path, std::string_view dir) {
-  return path == dir ||
-         (path.size() > dir.size() && path.starts_with(dir) && path[dir.size()] == '/');
 }
 
 }  // namespace

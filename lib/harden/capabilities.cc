@@ -9,6 +9,7 @@
 #include <fmt/ranges.h>
 
 #include "core/error.h"
+#include "core/path.h"
 #include "harden/writable.h"
 
 namespace imgstrip {
@@ -81,11 +82,6 @@ bool denied_to_root(const KeptPath& k, bool write) {
   if (k.type == FileType::Directory) need |= 1;
   if (write) need |= 2;
   return (bits & need) != need;
-}
-
-bool inside(std::string_view path, std::string_view dir) {
-  return path == dir ||
-         (path.size() > dir.size() && path.starts_with(dir) && path[dir.size()] == '/');
 }
 
 std::string some_paths(const std::vector<std::string>& paths) {

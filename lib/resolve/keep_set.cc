@@ -6,11 +6,6 @@
 namespace imgstrip {
 namespace {
 
-std::string dir_of(std::string_view path) {
-  size_t slash = path.rfind('/');
-  return slash == std::string_view::npos ? std::string() : std::string(path.substr(0, slash));
-}
-
 constexpr int kMaxLinks = 40;
 
 }  // namespace
@@ -98,18 +93,18 @@ bool KeepSet::add_at(std::string_view raw, const Reason& reason, int depth) {
       if (e == nullptr || e->type != FileType::Symlink) return std::nullopt;
       return e->link;
     };
-    for (auto& hop : symlink_chain(*tree_, dir_of(path), readlink)) {
+    for (auto& hop : symlink_chain(*tree_, dir_name(path), readlink)) {
       add_at(hop.path, {ReasonKind::Symlink, "on the way to " + abs_path(real), real}, depth + 1);
     }
   }
   if (!add_one(real, reason)) return true;
-  for (std::string d = dir_of(real); !d.empty(); d = dir_of(d)) {
+  for (std::string_view d = dir_name(real); !d.empty(); d = dir_name(d)) {
     if (contains(d)) break;
-    add_one(d, {ReasonKind::Parent, "parent of " + abs_path(real), real});
+    add_one(std::string(d), {ReasonKind::Parent, "parent of " + abs_path(real), real});
   }
   if (r->entry->type == FileType::Symlink) {
     const std::string& link = r->entry->link;
-    std::string target = link.starts_with('/') ? link : dir_of(real) + "/" + link;
+    std::string target = link.starts_with('/') ? link : std::string(dir_name(real)) + "/" + link;
     add_at(target, {ReasonKind::SymlinkTarget, "target of " + abs_path(real), real}, depth + 1);
   }
   return true;

@@ -27,21 +27,6 @@ constexpr size_t kMaxScanned = 20000;  // text files scanned for references, in 
 constexpr size_t kMaxDirRef = 5000;    // a referenced directory larger than this: only itself
 constexpr size_t kElfLimit = size_t{1} << 30;
 
-std::string dir_of(std::string_view path) {
-  size_t slash = path.rfind('/');
-  return slash == std::string_view::npos ? std::string() : std::string(path.substr(0, slash));
-}
-
-std::string_view base_name(std::string_view path) {
-  size_t slash = path.rfind('/');
-  return slash == std::string_view::npos ? path : path.substr(slash + 1);
-}
-
-bool under(std::string_view path, std::string_view dir) {
-  return path == dir ||
-         (path.starts_with(dir) && path.size() > dir.size() && path[dir.size()] == '/');
-}
-
 // Directories too general to keep whole because a file mentions them.
 bool broad_dir(const std::string& dir) {
   static const std::set<std::string, std::less<>> kBroad = {"",
@@ -119,7 +104,7 @@ bool init_system_file(std::string_view path) {
         "etc/rc1.d",          "etc/rc2.d",          "etc/rc3.d",        "etc/rc4.d",
         "etc/rc5.d",          "etc/rc6.d",          "etc/rcS.d",        "etc/apparmor.d",
         "usr/lib/tmpfiles.d", "usr/lib/sysusers.d", "etc/ufw"}) {
-    if (under(path, dir)) return true;
+    if (inside(path, dir)) return true;
   }
   return account_file(path);
 }
@@ -233,7 +218,7 @@ bool Resolver::excluded(const std::string& path) const {
     std::string pat = pattern.starts_with('/') ? pattern : "/" + pattern;
     while (pat.size() > 1 && pat.back() == '/')
       pat.pop_back();
-    for (std::string p = path; !p.empty(); p = dir_of(p)) {
+    for (std::string p = path; !p.empty(); p = dir_name(p)) {
       if (::fnmatch(pat.c_str(), ("/" + p).c_str(), 0) == 0) return true;
     }
   }
@@ -404,7 +389,7 @@ void Resolver::check_package_dirs() {
     }
     it = package_dirs_.erase(it);
     if (broad_dir(dir) || skipped_in_package(dir) || init_system_file(dir) ||
-        under(dir, "var/lib/dpkg")) {
+        inside(dir, "var/lib/dpkg")) {
       continue;
     }
     for (const Entry* child : tree_.children(dir)) {
@@ -454,7 +439,7 @@ void Resolver::scan_file(const std::string& path, const Entry& e) {
   }
   if (!looks_like_text(head) || e.size > kTextLimit || init_system_file(path)) return;
   auto shebang = parse_shebang(head);
-  bool config = under(path, "etc") || config_files_.count(path) != 0;
+  bool config = inside(path, "etc") || config_files_.count(path) != 0;
   if (!shebang && !config) return;
   if (++text_scans_ > kMaxScanned) {
     if (text_scans_ == kMaxScanned + 1) {
@@ -572,7 +557,7 @@ void Resolver::run_closure() {
       if (n.via != "/etc/ld.so.conf" || !n.path || !o.abi || ldconf_used_) continue;
       // Without the cache glibc still searches its default directories; Debian's
       // ld.so.conf.d lists those too, so only other directories need the cache.
-      auto dir = tree_.resolve(dir_of(n.opened_as));
+      auto dir = tree_.resolve(dir_name(n.opened_as));
       bool in_default = false;
       for (auto& d : glibc_default_dirs(*o.abi))
         in_default = in_default || (dir && tree_.resolve(d) == dir);
@@ -710,7 +695,7 @@ void Resolver::add_essentials() {
     if (ess.openssl_cnf && libssl) {
       add("etc/ssl/openssl.cnf", "OpenSSL configuration");
       keep.add_tree("usr/lib/ssl", {ReasonKind::Essential, "essential: OpenSSL configuration", ""},
-                    [](const std::string& p) { return under(p, "usr/lib/ssl/misc"); });
+                    [](const std::string& p) { return inside(p, "usr/lib/ssl/misc"); });
     }
   }
   if (ess.timezone && !done_tz_) {

@@ -2,6 +2,8 @@
 
 #include <set>
 
+#include "core/path.h"
+
 namespace imgstrip {
 namespace {
 
@@ -11,11 +13,6 @@ std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
     s.remove_suffix(1);
   return s;
-}
-
-std::string_view basename(std::string_view path) {
-  size_t slash = path.rfind('/');
-  return slash == std::string_view::npos ? path : path.substr(slash + 1);
 }
 
 bool path_char(char c) {
@@ -59,7 +56,7 @@ std::optional<Shebang> parse_shebang(std::string_view head) {
 }
 
 std::optional<std::string> env_program(const Shebang& shebang) {
-  if (basename(shebang.interpreter) != "env") return std::nullopt;
+  if (base_name(shebang.interpreter) != "env") return std::nullopt;
   std::string_view rest = shebang.argument;
   while (!rest.empty()) {
     rest = trim(rest);
@@ -76,7 +73,7 @@ std::optional<std::string> env_program(const Shebang& shebang) {
 bool is_shell(std::string_view interpreter) {
   static const std::set<std::string_view> kShells = {"sh",  "bash", "dash", "ash",
                                                      "ksh", "mksh", "zsh",  "busybox"};
-  return kShells.count(basename(interpreter)) != 0;
+  return kShells.count(base_name(interpreter)) != 0;
 }
 
 bool looks_like_text(std::string_view head) {
