@@ -53,6 +53,16 @@ Json summary_json(const StripResult& r, double seconds) {
       {"seconds", seconds}};
 }
 
+// What `parse` returns; an Error it throws is a usage error of --`flag`.
+template <typename Parse>
+auto flag_value(std::string_view flag, Parse&& parse) {
+  try {
+    return parse();
+  } catch (const Error& e) {
+    usage_fail("--{}: {}", flag, e.what());
+  }
+}
+
 }  // namespace
 
 int run_strip(int argc, char** argv) {
@@ -114,32 +124,16 @@ int run_strip(int argc, char** argv) {
       if (args.count(f)) usage_fail("--{} and --no-harden exclude each other", f);
   } else {
     HardenOptions ho;
-    if (args.count("cap-add")) {
-      for (const std::string& c : args["cap-add"].as<std::vector<std::string>>()) {
-        try {
-          ho.add_capabilities.push_back(capability_name(c));
-        } catch (const Error& e) {
-          usage_fail("--cap-add: {}", e.what());
-        }
-      }
-    }
-    if (args.count("connect")) {
-      for (const std::string& p : args["connect"].as<std::vector<std::string>>()) {
-        try {
-          ho.connect_ports.push_back(parse_port(p).text());
-        } catch (const Error& e) {
-          usage_fail("--connect: {}", e.what());
-        }
-      }
-    }
+    if (args.count("cap-add"))
+      for (const std::string& c : args["cap-add"].as<std::vector<std::string>>())
+        ho.add_capabilities.push_back(flag_value("cap-add", [&] { return capability_name(c); }));
+    if (args.count("connect"))
+      for (const std::string& p : args["connect"].as<std::vector<std::string>>())
+        ho.connect_ports.push_back(flag_value("connect", [&] { return parse_port(p).text(); }));
     so.harden = ho;
     if (args.count("policy-name")) {
       so.policy_name = args["policy-name"].as<std::string>();
-      try {
-        sanitize_policy_name(so.policy_name);
-      } catch (const Error& e) {
-        usage_fail("--policy-name: {}", e.what());
-      }
+      flag_value("policy-name", [&] { return sanitize_policy_name(so.policy_name); });
     }
   }
 

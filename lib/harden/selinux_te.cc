@@ -239,7 +239,7 @@ TeModule selinux_te(const HardenInput& input, const std::vector<Capability>& cap
   for (const WritableDir& w : writable) {
     // The columns of a .fc line are separated by white space; a path with white space or
     // control characters in it cannot be one.
-    if (w.path.find_first_of(" \t") != std::string::npos || has_control(w.path)) {
+    if (w.path.find(' ') != std::string::npos || has_control(w.path)) {
       fc += fmt::format("# /{}: skipped (white space or control characters in the path)\n",
                         one_line(w.path));
       continue;
