@@ -19,6 +19,7 @@ namespace {
 constexpr size_t kManifestLimit = size_t{1} << 20;
 constexpr size_t kArgfileLimit = size_t{1} << 20;
 constexpr size_t kJarEntriesLimit = 200000;  // entries read before giving up on a manifest
+constexpr size_t kWholeJarLimit = size_t{64} << 20;
 
 using Env = std::map<std::string, std::string>;
 
@@ -439,31 +440,44 @@ la_ssize_t read_cb(struct archive* a, void* data, const void** out) {
   }
 }
 
-// The manifest's text, or nullopt with a note in `out`.
+std::string error_of(struct archive* a) {
+  const char* err = archive_error_string(a);
+  return err != nullptr ? err : "unknown error";
+}
+
+// The manifest's text, or nullopt with a note in `out`. Jars up to kWholeJarLimit are read
+// whole and found through the zip's central directory, as Java's JarFile does; larger ones
+// are streamed (local headers, in order: the jar tool writes the manifest first).
 std::optional<std::string> read_manifest(const FileTree& tree, const Entry& jar,
                                          const std::string& name, Findings& out) {
   StreamSource src;
+  std::string whole;
+  std::unique_ptr<struct archive, int (*)(struct archive*)> a(archive_read_new(),
+                                                              archive_read_free);
+  archive_read_support_format_zip(a.get());
+  int rc = ARCHIVE_FATAL;
   try {
-    src.in = tree.open(jar);
+    if (jar.size <= kWholeJarLimit) {
+      whole = tree.read(jar, kWholeJarLimit);
+      rc = archive_read_open_memory(a.get(), whole.data(), whole.size());
+    } else {
+      src.in = tree.open(jar);
+      rc = archive_read_open(a.get(), &src, nullptr, read_cb, nullptr);
+    }
   } catch (const Error& e) {
     out.note(name + ": " + e.what());
     return std::nullopt;
   }
-  std::unique_ptr<struct archive, int (*)(struct archive*)> a(archive_read_new(),
-                                                              archive_read_free);
-  archive_read_support_format_zip(a.get());
-  if (archive_read_open(a.get(), &src, nullptr, read_cb, nullptr) != ARCHIVE_OK) {
-    out.note(name + ": not a readable jar (" + archive_error_string(a.get()) + ")");
+  if (rc != ARCHIVE_OK) {
+    out.note(name + ": not a readable jar (" + error_of(a.get()) + ")");
     return std::nullopt;
   }
   struct archive_entry* e = nullptr;
   for (size_t n = 0; n < kJarEntriesLimit; ++n) {
-    int rc = archive_read_next_header(a.get(), &e);
+    rc = archive_read_next_header(a.get(), &e);
     if (rc == ARCHIVE_EOF) return std::nullopt;  // a jar without a manifest
     if (rc < ARCHIVE_WARN) {
-      const char* err = archive_error_string(a.get());
-      out.note(name + ": damaged jar (" + std::string(err != nullptr ? err : "unknown error") +
-               ")");
+      out.note(name + ": damaged jar (" + error_of(a.get()) + ")");
       return std::nullopt;
     }
     const char* path = archive_entry_pathname(e);
@@ -476,9 +490,7 @@ std::optional<std::string> read_manifest(const FileTree& tree, const Entry& jar,
     while (text.size() < kManifestLimit) {
       la_ssize_t got = archive_read_data(a.get(), buf, sizeof buf);
       if (got < 0) {
-        const char* err = archive_error_string(a.get());
-        out.note(name + ": its manifest cannot be read (" +
-                 std::string(err != nullptr ? err : "unknown error") + ")");
+        out.note(name + ": its manifest cannot be read (" + error_of(a.get()) + ")");
         return std::nullopt;
       }
       if (got == 0) break;

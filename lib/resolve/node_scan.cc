@@ -427,7 +427,7 @@ std::string_view js_import_kind_name(JsImportKind kind) {
 std::vector<JsImport> js_imports(std::string_view source) {
   std::vector<JsImport> out;
   Tokens tokens(source);
-  Token prev, prev2;  // the tokens before the current one
+  Token prev, prev2;  // the tokens before the current one (type and text only)
   auto add = [&](JsImportKind kind, const Token& spec, size_t line) {
     JsImport imp;
     imp.kind = kind;
@@ -479,8 +479,9 @@ std::vector<JsImport> js_imports(std::string_view source) {
     } else if (t.type == Tok::Ident && t.text == "export" && !member) {
       if (size_t i = export_clause(tokens); i != 0) add(JsImportKind::Export, tokens.at(i), line);
     }
-    prev2 = std::move(prev);
-    prev = tokens.at(0);
+    prev2 = prev;
+    prev.type = tokens.at(0).type;
+    prev.text = tokens.at(0).text;
     tokens.pop();
   }
   return out;

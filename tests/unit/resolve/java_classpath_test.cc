@@ -269,9 +269,16 @@ TEST_CASE("java: hostile and odd jars give notes, never a failure", "[java]") {
     huge_manifest += " " + std::string(70, 'x') + "\n";
   write(dir.path() / "big.txt", huge_manifest);
   std::string big = host_jar(dir.path(), "b.jar", "jar cfm b.jar big.txt -C x .");
+  // Over 64 MiB: streamed rather than read whole.
+  std::string streamed = host_jar(dir.path(), "s.jar",
+                                  "mkdir -p y && head -c 70000000 /dev/zero > y/zeros && jar "
+                                  "--create --no-compress --file s.jar --manifest m.txt -C y .");
+  REQUIRE(streamed.size() > (64u << 20));
   TreeBuilder b;
   b.file("app/lib/a.jar", "PK")
       .file("app/good.jar", good)
+      .file("app/streamed.jar", streamed)
+      .file("app/streamed-truncated.jar", streamed.substr(0, 65u << 20))
       .file("app/none.jar", none)
       .file("app/big.jar", big)
       .file("app/truncated.jar", good.substr(0, good.size() / 2))
@@ -283,6 +290,8 @@ TEST_CASE("java: hostile and odd jars give notes, never a failure", "[java]") {
   CHECK(kept(java_jar(tree, "app/good.jar")) == S{"app/lib/a.jar"});
   CHECK(kept(java_jar(tree, "app/link.jar")) == S{"app/lib/a.jar"});
   CHECK(java_jar(tree, "app/none.jar").keep.empty());
+  CHECK(kept(java_jar(tree, "app/streamed.jar")) == S{"app/lib/a.jar"});
+  CHECK(kept(java_jar(tree, "app/streamed-truncated.jar")) == S{"app/lib/a.jar"});
   Findings bigf = java_jar(tree, "app/big.jar");
   CHECK(kept(bigf) == S{"app/lib/a.jar"});
   CHECK(noted(bigf, "manifest larger than"));
