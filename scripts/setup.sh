@@ -15,6 +15,13 @@ TEST_PKGS=(
   checkpolicy semodule-utils policycoreutils selinux-policy-default secilc setools apparmor
 )
 
+# Test images: Java apps are compiled on the host, Node apps' dependencies come from npm,
+# the PostgreSQL exercise speaks psql. A machine that already has these tools (from
+# another source) keeps them.
+command -v javac >/dev/null 2>&1 || TEST_PKGS+=(openjdk-17-jdk-headless)
+command -v npm >/dev/null 2>&1 || TEST_PKGS+=(npm)
+command -v psql >/dev/null 2>&1 || TEST_PKGS+=(postgresql-client)
+
 missing=()
 for p in "${BUILD_PKGS[@]}" "${TEST_PKGS[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

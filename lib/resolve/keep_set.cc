@@ -46,6 +46,10 @@ std::string_view reason_kind_name(ReasonKind kind) {
       return "unowned-entry";
     case ReasonKind::Generated:
       return "generated";
+    case ReasonKind::Application:
+      return "application";
+    case ReasonKind::Import:
+      return "import";
   }
   return "unknown";
 }

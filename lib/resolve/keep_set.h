@@ -30,6 +30,8 @@ enum class ReasonKind {
   Parent,         // the parent directory of a kept path
   UnownedEntry,   // an entry no package owns, in a directory of kept packages
   Generated,      // written by the stripper (trimmed package database)
+  Application,    // the application's own files (WORKDIR, /app, /opt/NAME...)
+  Import,         // a module a kept source imports (Python, Node, Java class path)
 };
 
 std::string_view reason_kind_name(ReasonKind kind);

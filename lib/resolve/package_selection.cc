@@ -83,6 +83,36 @@ bool is_metapackage(const Package& p, const FileTree& tree) {
   return true;
 }
 
+bool has_files(const Package& p, const FileTree& tree) {
+  for (auto& f : p.files) {
+    auto r = tree.lookup(f, false);
+    if (r && r->entry != nullptr && r->entry->type != FileType::Directory) return true;
+  }
+  return false;
+}
+
+bool covered_by_essentials(std::string_view name) {
+  return name == "tzdata" || name == "tzdata-legacy" || name == "locales" || name == "locales-all";
+}
+
+bool is_library_package(const Package& p, const FileTree& tree) {
+  bool any = false;
+  for (auto& f : p.files) {
+    if (is_doc_path(f) || is_locale_path(f) || starts_with_dir(f, "etc") ||
+        starts_with_dir(f, "/etc")) {
+      continue;  // configuration of the library (libmagic1's /etc/magic)
+    }
+    auto r = tree.lookup(f, false);
+    if (!r || r->entry == nullptr || r->entry->type == FileType::Directory) continue;
+    std::string_view name = f;
+    name = name.substr(name.rfind('/') + 1);
+    bool shared_object = name.ends_with(".so") || name.find(".so.") != std::string_view::npos;
+    if (!shared_object) return false;
+    any = true;
+  }
+  return any;
+}
+
 PackageSelection::PackageSelection(const PackageDb& db, const FileTree& tree, DepsMode mode)
     : db_(db), tree_(tree), mode_(mode) {}
 
@@ -144,14 +174,29 @@ void PackageSelection::follow(size_t index) {
       case DepsMode::Auto:
         if (is_helper_package(dep->name)) {
           skip.why = "helper of maintainer scripts or init systems";
+        } else if (group->front().name.starts_with('/') ||
+                   group->front().name.starts_with("cmd:")) {
+          skip.why = "a command (kept where something runs it)";  // apk's "/bin/sh", "cmd:x"
+        } else if (group->front().name.starts_with("so:")) {
+          skip.why = "library (left to the ELF closure)";
         } else if (meta) {
           reason = "Depends of metapackage " + p.name;
         } else if (dep->source == p.source) {
           reason = "Depends of " + p.name + " (same source " + p.source + ")";
-        } else if (dep->name.starts_with("lib")) {
+        } else if (dep->essential) {
+          skip.why = "Essential (its commands are kept where something runs them)";
+        } else if (covered_by_essentials(dep->name)) {
+          skip.why =
+              "data the essentials keep in part (the configured time zone, locales "
+              "when the image sets a language)";
+        } else if (!has_files(*dep, tree_)) {
+          skip.why = "none of its files are in the image";
+        } else if (is_library_package(*dep, tree_)) {
           skip.why = "library (left to the ELF closure)";
+        } else if (only_on_demand(*dep)) {
+          skip.why = "commands or modules only (kept where something uses them)";
         } else {
-          skip.why = "other source package " + dep->source;
+          reason = "Depends of " + p.name + " (data or modules)";
         }
         break;
     }
@@ -162,6 +207,17 @@ void PackageSelection::follow(size_t index) {
     // A metapackage's dependencies are what the user meant: treat them as named.
     add(*dep, reason, p.name, meta && named);
   }
+}
+
+bool PackageSelection::only_on_demand(const Package& p) const {
+  if (!on_demand_) return false;
+  for (auto& f : p.files) {
+    if (is_doc_path(f) || is_locale_path(f)) continue;
+    auto r = tree_.lookup(f, false);
+    if (!r || r->entry == nullptr || r->entry->type == FileType::Directory) continue;
+    if (!on_demand_(*r->entry)) return false;
+  }
+  return true;
 }
 
 std::vector<SkippedDependency> PackageSelection::not_followed() const {

@@ -1,15 +1,18 @@
 // Which packages a stripped image keeps: the named ones and, by the --deps rules, some of
 // their Depends / Pre-Depends.
-//   auto: a metapackage (nothing but documentation) expands to its Depends; otherwise a
-//         dependency is followed when it is built from the same source package (the parts
-//         of one program: php8.2-fpm -> php8.2-cli, php8.2-common). Libraries are left to
-//         the ELF closure, helpers of maintainer scripts and init systems (ucf, debconf,
-//         systemd, procps, ...) are never followed.
+//   auto: a metapackage (nothing but documentation) expands to its Depends; otherwise
+//         every dependency is followed (data, modules, the parts of one program) except
+//         libraries (nothing but shared objects: the ELF closure keeps the ones used),
+//         Essential packages (always there; their commands are kept where run) and helpers
+//         of maintainer scripts and init systems (ucf, debconf, systemd, procps, ...).
+//         A package reached only through Depends keeps its commands and modules only where
+//         something uses them (Rule::on_demand).
 //   none: only the named packages.
 //   all:  the whole Depends closure, except Essential and Priority: required packages.
 // Every dependency not followed is recorded, so a report can tell which -p to add.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -39,6 +42,13 @@ bool is_doc_path(std::string_view path);
 bool is_locale_path(std::string_view path);  // usr/share/locale
 // Packages never followed under --deps auto.
 bool is_helper_package(std::string_view name);
+// True when every file the package installs (documentation and etc/ aside) is a shared
+// object (libfoo.so.1, its symlinks): the ELF closure keeps exactly the ones used.
+bool is_library_package(const Package& p, const FileTree& tree);
+// True when a file (not a directory) of the package is in the tree.
+bool has_files(const Package& p, const FileTree& tree);
+// Data packages the essentials keep the needed part of (tzdata, locales): not followed.
+bool covered_by_essentials(std::string_view name);
 // True when the package installs nothing but directories and documentation.
 bool is_metapackage(const Package& p, const FileTree& tree);
 
@@ -46,6 +56,11 @@ class PackageSelection {
  public:
   PackageSelection(const PackageDb& db, const FileTree& tree, DepsMode mode);
 
+  // Files the resolver keeps only where something uses them (commands, modules): a
+  // dependency with nothing else is not followed under --deps auto.
+  void set_on_demand(std::function<bool(const Entry&)> on_demand) {
+    on_demand_ = std::move(on_demand);
+  }
   // Keeps `p` (when not kept yet) and its dependencies by the rules of the mode.
   void add(const Package& p, const std::string& reason, const std::string& from, bool named);
   bool contains(std::string_view name) const { return index_.count(std::string(name)) != 0; }
@@ -58,6 +73,7 @@ class PackageSelection {
  private:
   void follow(size_t index);
   const Package* installed(const Alternatives& group) const;
+  bool only_on_demand(const Package& p) const;
 
   const PackageDb& db_;
   const FileTree& tree_;
@@ -65,6 +81,7 @@ class PackageSelection {
   std::vector<KeptPackage> kept_;
   std::map<std::string, size_t> index_;
   std::vector<std::pair<SkippedDependency, std::string>> skipped_;  // with the resolved name
+  std::function<bool(const Entry&)> on_demand_;
 };
 
 }  // namespace imgstrip

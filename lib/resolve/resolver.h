@@ -1,35 +1,22 @@
 // The resolver: decides, from the flattened image alone (nothing is executed, nothing of
 // the host is read), which paths a stripped image keeps, and why.
 //
-//  1. Packages (-p, by name or virtual name) and their dependencies by the --deps rules
-//     (package_selection.h); documentation dropped unless keep_docs, translations
-//     (usr/share/locale) unless keep_locales or the image's LANG/LC_ALL asks for a language.
-//     Directories a kept package owns are kept as directories even when their files are
-//     not (var/log/nginx). A symlink of a named package whose target another package owns
-//     pulls that package in as if named (python3-minimal's /usr/bin/python3).
-//  2. -f paths and globs, whole directories.
-//  3. The config's Entrypoint and Cmd through the image's PATH (argv[0], absolute paths
-//     among the arguments, and `sh -c` strings scanned as scripts); the package owning the
-//     program is kept as if named (unless it is a shell or env).
-//  4. Until nothing new is kept:
-//     - scripts: the #! interpreter (`env NAME` through PATH), and for shell scripts every
-//       word that is a command in PATH and every absolute path that exists;
-//     - configuration (text under etc/, conffiles of kept packages, files they refer to):
-//       absolute paths and globs that exist, kept and scanned in turn (bounded);
-//     - entries no package owns in directories owned only by kept packages (php's
-//       conf.d/*.ini symlinks made by postinst); the package owning a symlink's target is
-//       pulled in as if named;
-//     - the ELF closure (lib/elf) of every kept ELF object, PT_INTERP and DT_NEEDED with the
-//       loader's search rules, symlink chains kept as links;
-//     - essentials (request.h): passwd/group, nsswitch.conf and its NSS modules, CA
-//       certificates and openssl.cnf with a TLS library, the configured time zone, gconv
-//       modules when iconv_open is imported, tmp/run dirs, os-release.
-//  5. -r globs remove, and win over every rule (a removed path pulls nothing in).
-//  6. /etc/ld.so.cache is dropped: every kept library is found by the loader's own search
-//     (default directories); it is kept only when a library was found through an
-//     ld.so.conf directory, where glibc needs the cache (a stale entry for a removed
-//     library makes glibc fall back to its normal search, so the old cache stays correct).
-//  7. The package database is written back for the kept packages (package_db_files.h).
+// It is a set of rules (rules.h), each one reason for keeping paths, run to a fixpoint over
+// one KeepSet: every rule starts (the user's -p/-f, the image config), then every newly
+// kept file is offered to every rule and each rule works a round, until nothing new is
+// kept; then the rules finish (the loader cache, the package database written back).
+//   packages     -p and their Depends by the --deps rules (package_selection.h); files of
+//                a package reached only through Depends that another rule keeps on demand
+//                (commands, modules) wait until something uses them
+//   files        -f paths and globs, whole directories
+//   entrypoint   Entrypoint and Cmd through the image's PATH, their file arguments
+//   application  what no package owns in the working directory, /app, /srv/*, /opt/*...
+//   scripts      #! interpreters; the commands and paths of shell scripts
+//   config       absolute paths and globs in configuration files, kept and read in turn
+//   elf          the ELF closure with the loader's search rules; /etc/ld.so.cache
+//   essentials   passwd, NSS modules, CA certificates, time zone, gconv, tmp dirs...
+//   package-db   the kept packages' database entries, written back trimmed
+// -r globs remove, and win over every rule (a removed path pulls nothing in).
 #pragma once
 
 #include <cstdint>

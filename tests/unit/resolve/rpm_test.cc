@@ -98,7 +98,9 @@ TEST_CASE("rpm image: -p by short name keeps the package, its own subpackages an
   CHECK_FALSE(keep.contains("usr/lib64/libgreet.so.1"));  // a library, left to the ELF closure
   CHECK_FALSE(keep.contains("usr/share/man/man8/web.8"));
   CHECK_FALSE(keep.contains("usr/share/doc/web/README"));
-  CHECK_FALSE(keep.contains("opt/unrelated/data"));
+  // Files no package owns in /opt/NAME are an application of the image: kept as that.
+  REQUIRE(keep.contains("opt/unrelated/data"));
+  CHECK(keep.reasons("opt/unrelated/data")[0].kind == ReasonKind::Application);
   // The Requires not followed, and why.
   auto skipped = [&](const std::string& dep) -> std::string {
     for (auto& s : res.not_followed) {
@@ -106,7 +108,7 @@ TEST_CASE("rpm image: -p by short name keeps the package, its own subpackages an
     }
     return "followed";
   };
-  CHECK(skipped("webtools") == "other source package webtools");
+  CHECK(skipped("webtools") == "commands or modules only (kept where something uses them)");
   CHECK(skipped("libgreet") == "library (left to the ELF closure)");
   CHECK(skipped("/bin/sh") == "not installed");  // no package owns the shell here
   // The script's interpreter, its ELF closure (through the lib64 -> usr/lib64 symlink),
@@ -175,7 +177,9 @@ TEST_CASE("rpm image: -r wins over packages, references and the closure") {
   CHECK(kept_packages(res) == std::vector<std::string>{"web", "web-common"});
   CHECK(res.keep.contains("usr/sbin/web"));
   CHECK_FALSE(res.keep.contains("etc/web/web.conf"));
-  CHECK_FALSE(res.keep.contains("srv/web/index.html"));  // only web.conf named it
+  // Only web.conf named it as configuration; no package owns it: still the site's content.
+  for (auto& reason : res.keep.reasons("srv/web/index.html"))
+    CHECK(reason.kind == ReasonKind::Application);
   CHECK_FALSE(res.keep.contains("usr/share/web/mime.types"));
   CHECK_FALSE(res.keep.contains("usr/lib64/libnss_dns.so.2"));
   CHECK(res.keep.contains("usr/lib64/libc.so.6"));

@@ -1,0 +1,190 @@
+// Essentials (request.h): what a running program needs although nothing names it —
+// passwd/group, nsswitch.conf and the NSS modules it names, CA certificates and
+// openssl.cnf with a TLS library, the configured time zone, gconv modules when iconv_open
+// is imported, compiled locales when the image sets a language, tmp/run directories,
+// os-release.
+#include "core/path.h"
+#include "elf/ld_so_conf.h"
+#include "resolve/rules.h"
+
+namespace imgstrip {
+namespace {
+
+bool tls_library(std::string_view name) {
+  for (std::string_view prefix : {"libssl.so", "libcrypto.so", "libcurl.so", "libcurl-gnutls.so",
+                                  "libgnutls.so", "libnss3.so", "libmbedtls.so", "libwolfssl.so"}) {
+    if (name.starts_with(prefix)) return true;
+  }
+  return false;
+}
+
+// The services named in nsswitch.conf ("files", "dns", ...), actions in [] left out.
+std::set<std::string> nss_services(std::string_view text) {
+  std::set<std::string> services;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t nl = text.find('\n', start);
+    std::string line(text.substr(start, nl == std::string::npos ? nl : nl - start));
+    start = nl == std::string::npos ? text.size() : nl + 1;
+    if (size_t hash = line.find('#'); hash != std::string::npos) line.resize(hash);
+    size_t colon = line.find(':');
+    if (colon == std::string::npos) continue;
+    std::string rest = line.substr(colon + 1);
+    bool in_action = false;
+    std::string word;
+    for (size_t i = 0; i <= rest.size(); ++i) {
+      char c = i < rest.size() ? rest[i] : ' ';
+      if (c == '[') in_action = true;
+      if (c == ']') {
+        in_action = false;
+        continue;
+      }
+      if (in_action) continue;
+      if (c == ' ' || c == '\t') {
+        if (!word.empty()) services.insert(word);
+        word.clear();
+      } else {
+        word += c;
+      }
+    }
+  }
+  return services;
+}
+
+class EssentialsRule : public Rule {
+ public:
+  std::string_view name() const override { return "essentials"; }
+
+  void round(ResolveContext& ctx) override {
+    const Essentials& ess = ctx.request.essentials;
+    if (ess.passwd)
+      once(passwd_, [&] {
+        for (const char* p : {"etc/passwd", "etc/group", "etc/shadow", "etc/gshadow"})
+          add(ctx, p, "users and groups");
+      });
+    if (ess.os_release)
+      once(release_, [&] {
+        for (const char* p : {"etc/os-release", "usr/lib/os-release", "etc/debian_version",
+                              "etc/alpine-release", "etc/redhat-release", "etc/system-release",
+                              "etc/centos-release", "etc/fedora-release", "etc/lsb-release"}) {
+          add(ctx, p, "OS identification");
+        }
+      });
+    if (ess.tmp_dirs) once(dirs_, [&] { tmp_dirs(ctx); });
+    bool any_elf = false, tls = false, libssl = false;
+    const ClosureObject* libc = nullptr;
+    for (auto& o : ctx.closure.objects()) {
+      any_elf = true;
+      if (o.soname && *o.soname == "libc.so.6" && libc == nullptr) libc = &o;
+      std::string_view name = o.soname ? std::string_view(*o.soname) : base_name(o.path);
+      tls = tls || tls_library(name);
+      libssl = libssl || name.starts_with("libssl.so") || name.starts_with("libcrypto.so");
+    }
+    if (ess.nss && any_elf)
+      once(nss_, [&] {
+        for (const char* p : {"etc/nsswitch.conf", "etc/hosts", "etc/host.conf", "etc/services",
+                              "etc/protocols", "etc/networks"}) {
+          add(ctx, p, "name service switch");
+        }
+      });
+    if (ess.nss && libc != nullptr) once(nss_modules_, [&] { nss_modules(ctx, libc->path); });
+    if (tls) once(tls_, [&] { tls_files(ctx, libssl); });
+    if (ess.timezone)
+      once(tz_, [&] {
+        add(ctx, "etc/localtime", "time zone");
+        add(ctx, "etc/timezone", "time zone");
+        add(ctx, "usr/share/zoneinfo/UTC", "time zone");
+        if (ctx.request.keep_tzdata) {
+          ctx.keep.add_tree("usr/share/zoneinfo",
+                            {ReasonKind::Essential, "essential: --keep-tzdata", ""});
+        }
+      });
+    if (ctx.keep_locales)
+      once(locales_, [&] {
+        ctx.keep.add_tree("usr/lib/locale", {ReasonKind::Essential,
+                                             "essential: locales (the image sets a language)", ""});
+      });
+    if (ess.gconv && ctx.uses_iconv)
+      once(gconv_, [&] {
+        for (const char* pattern : {"/usr/lib/*/gconv", "/usr/lib64/gconv", "/usr/lib/gconv",
+                                    "/lib/*/gconv", "/lib64/gconv"}) {
+          for (auto& dir : glob_in(ctx.tree, pattern)) {
+            ctx.keep.add_tree(
+                dir, {ReasonKind::Essential, "essential: gconv modules (iconv_open is used)", ""});
+          }
+        }
+      });
+  }
+
+ private:
+  template <typename F>
+  static void once(bool& done, F&& f) {
+    if (done) return;
+    done = true;
+    f();
+  }
+
+  static void add(ResolveContext& ctx, const char* path, const std::string& why) {
+    ctx.keep.add(path, {ReasonKind::Essential, "essential: " + why, ""});
+  }
+
+  static void tmp_dirs(ResolveContext& ctx) {
+    for (const char* p : {"tmp", "var/tmp", "run", "var/run", "var/lock", "run/lock"})
+      add(ctx, p, "temporary and runtime directories");
+    if (ctx.tree.find("tmp") == nullptr && !ctx.excluded("tmp")) {
+      GeneratedFile g;
+      g.entry.path = "tmp";
+      g.entry.type = FileType::Directory;
+      g.entry.mode = 01777;
+      g.why = "essential: /tmp (missing in the image)";
+      ctx.generated.push_back(g);
+    }
+  }
+
+  static void nss_modules(ResolveContext& ctx,
+                          std::string by) {  // a copy: add_dlopen grows the closure
+    auto services = nss_services(ctx.tree.read("etc/nsswitch.conf", kTextLimit).value_or(""));
+    for (auto& svc : services) {
+      std::string name = "libnss_" + svc + ".so.2";
+      if (!ctx.closure.add_dlopen(name, by)) continue;
+      for (auto& n : ctx.closure.find(by)->dlopened) {
+        if (n.name == name && n.path) {
+          ctx.keep.add(n.opened_as,
+                       {ReasonKind::Dlopen,
+                        "essential: NSS module for \"" + svc + "\" in /etc/nsswitch.conf",
+                        "etc/nsswitch.conf"});
+        }
+      }
+    }
+  }
+
+  static void tls_files(ResolveContext& ctx, bool libssl) {
+    const Essentials& ess = ctx.request.essentials;
+    if (ess.ca_certs) {
+      for (const char* p :
+           {"etc/ssl/certs", "usr/share/ca-certificates", "usr/local/share/ca-certificates",
+            "etc/pki/tls/certs", "etc/pki/ca-trust"}) {
+        ctx.keep.add_tree(
+            p, {ReasonKind::Essential, "essential: CA certificates (a TLS library is kept)", ""});
+      }
+      add(ctx, "etc/ca-certificates.conf", "CA certificates (a TLS library is kept)");
+    }
+    if (ess.openssl_cnf && libssl) {
+      add(ctx, "etc/ssl/openssl.cnf", "OpenSSL configuration");
+      ctx.keep.add_tree("usr/lib/ssl",
+                        {ReasonKind::Essential, "essential: OpenSSL configuration", ""},
+                        [](const std::string& p) { return inside(p, "usr/lib/ssl/misc"); });
+    }
+  }
+
+  bool passwd_ = false, release_ = false, dirs_ = false, nss_ = false, nss_modules_ = false,
+       tls_ = false, tz_ = false, gconv_ = false, locales_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<Rule> essentials_rule() {
+  return std::make_unique<EssentialsRule>();
+}
+
+}  // namespace imgstrip

@@ -1,0 +1,98 @@
+// Scripts: the #! interpreter of every kept script (`env NAME` through PATH; the package of
+// an interpreter that is not a shell is kept as if named), and for shell scripts every word
+// that is a command in PATH and every absolute path that exists. Commands are kept where
+// something runs them: the commands (and other executables) of a package reached only
+// through Depends wait for that.
+#include <set>
+
+#include "core/path.h"
+#include "resolve/command_path.h"
+#include "resolve/rules.h"
+
+namespace imgstrip {
+namespace {
+
+// Shell builtins of sh/dash/bash: a word naming one does not run the binary of that name.
+bool shell_builtin(std::string_view word) {
+  static const std::set<std::string_view> kBuiltins = {
+      "echo",    "printf", "test",    "[",        "true",   "false",    "kill",     "pwd",
+      "read",    "cd",     "exec",    "set",      "export", "shift",    "exit",     "return",
+      "trap",    "wait",   "command", "type",     "ulimit", "umask",    "eval",     "local",
+      "getopts", "alias",  "unset",   "readonly", "times",  "break",    "continue", "hash",
+      "if",      "then",   "else",    "elif",     "fi",     "for",      "while",    "until",
+      "do",      "done",   "case",    "esac",     "in",     "function", "select",   "source"};
+  return kBuiltins.count(word) != 0;
+}
+
+bool command_dir(std::string_view path) {
+  for (std::string_view dir :
+       {"bin", "sbin", "usr/bin", "usr/sbin", "usr/games", "usr/local/bin", "usr/local/sbin"}) {
+    if (dir_name(path) == dir) return true;
+  }
+  return false;
+}
+
+class ScriptsRule : public Rule {
+ public:
+  std::string_view name() const override { return "scripts"; }
+
+  // Commands, and programs and scripts outside PATH (php's php-helper and sessionclean,
+  // run by maintainer scripts and cron): shared objects aside, what is executable.
+  bool on_demand(const ResolveContext&, const Entry& entry) const override {
+    if (command_dir(entry.path)) return true;
+    std::string_view name = base_name(entry.path);
+    bool shared_object = name.ends_with(".so") || name.find(".so.") != std::string_view::npos;
+    return entry.type == FileType::Regular && (entry.mode & 0111) != 0 && !shared_object;
+  }
+
+  void file(ResolveContext& ctx, const KeptFile& f) override {
+    if (!looks_like_text(f.head) || f.entry.size > kTextLimit || init_system_file(f.path)) return;
+    auto shebang = parse_shebang(f.head);
+    if (!shebang) return;
+    // A script nobody can run (no execute bit) and nothing names is not run: a shell library
+    // of maintainer scripts (php-common's php-helper), a module with a #! line.
+    if ((f.entry.mode & 0111) == 0 && ctx.config_files.count(f.path) == 0) return;
+    Reason interp{ReasonKind::Interpreter, "interpreter of " + abs_path(f.path), f.path};
+    bool shell = is_shell(shebang->interpreter);
+    if (ctx.keep.add(shebang->interpreter, interp)) {
+      std::string real = ctx.tree.resolve(strip_slashes(shebang->interpreter)).value_or("");
+      if (!shell && base_name(real) != "env" && !is_shell(real)) {
+        ctx.pull_owner(shebang->interpreter, "the interpreter of " + abs_path(f.path), "");
+      }
+    } else {
+      ctx.missing.push_back("interpreter " + shebang->interpreter + " of " + abs_path(f.path));
+    }
+    if (auto program = env_program(*shebang)) {
+      shell = is_shell(*program);
+      if (auto found = find_command(ctx.tree, *program, ctx.path_dirs)) {
+        ctx.keep.add(*found, interp);
+        if (!shell) ctx.pull_owner(*found, "the interpreter of " + abs_path(f.path), "");
+      } else {
+        ctx.missing.push_back("interpreter " + *program + " of " + abs_path(f.path));
+      }
+    }
+    if (shell && ctx.take_text_scan()) {
+      keep_shell_words(ctx, f.path, ctx.tree.read(f.entry, kTextLimit));
+    }
+  }
+};
+
+}  // namespace
+
+void keep_shell_words(ResolveContext& ctx, const std::string& from, std::string_view text) {
+  for (auto& w : shell_words(text)) {
+    if (shell_builtin(w.text)) continue;
+    if (auto found = find_command(ctx.tree, w.text, ctx.path_dirs)) {
+      ctx.keep.add(*found, {ReasonKind::Command,
+                            "command in " + abs_path(from) + ":" + std::to_string(w.line), from});
+    }
+  }
+  for (auto& ref : absolute_paths(text))
+    ctx.keep_reference(from, ref, ReasonKind::Command);
+}
+
+std::unique_ptr<Rule> scripts_rule() {
+  return std::make_unique<ScriptsRule>();
+}
+
+}  // namespace imgstrip

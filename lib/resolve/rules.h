@@ -1,0 +1,35 @@
+// The resolver's rules, in the order they run (see rule.h). Each is one file.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "resolve/rule.h"
+
+namespace imgstrip {
+
+std::unique_ptr<Rule> packages_rule();       // -p and the package selection's files
+std::unique_ptr<Rule> request_files_rule();  // -f
+std::unique_ptr<Rule> entrypoint_rule();     // Entrypoint and Cmd through PATH
+std::unique_ptr<Rule> application_rule();    // the application's own files (WORKDIR, /app)
+std::unique_ptr<Rule> scripts_rule();        // #! interpreters, commands of shell scripts
+std::unique_ptr<Rule> config_rule();         // paths named in configuration files
+std::unique_ptr<Rule> node_rule();           // Node's require/import graph
+std::unique_ptr<Rule> java_rule();           // java command lines, class paths, jars
+std::unique_ptr<Rule> perl_rule();           // Perl modules a kept script loads
+std::unique_ptr<Rule> elf_rule();            // the ELF closure with the loader's rules
+std::unique_ptr<Rule> essentials_rule();     // passwd, NSS, CA certificates, time zone...
+std::unique_ptr<Rule> package_db_rule();     // the kept packages' database, written back
+
+// Every rule, in order.
+std::vector<std::unique_ptr<Rule>> default_rules();
+
+}  // namespace imgstrip
+
+namespace imgstrip {
+
+// Shared by the entrypoint (`sh -c STRING`) and script rules: every word of a shell text
+// that is a command in PATH, and every absolute path in it, kept with `from` as the cause.
+void keep_shell_words(ResolveContext& ctx, const std::string& from, std::string_view text);
+
+}  // namespace imgstrip

@@ -1,0 +1,202 @@
+// The resolver's rules one by one: Depends with commands and modules kept on demand, the
+// application's own files, Perl modules, Entrypoint arguments relative to WORKDIR.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+
+#include "resolve/perl_modules.h"
+#include "resolve/resolver.h"
+#include "unit/resolve/helpers.h"
+
+using namespace imgstrip;
+using imgstrip::test::config_json;
+using imgstrip::test::packages;
+using imgstrip::test::TreeBuilder;
+
+namespace {
+
+std::string first_reason(const Resolution& r, const std::string& path) {
+  auto& reasons = r.keep.reasons(path);
+  return reasons.empty() ? "" : reasons.front().detail;
+}
+
+bool noted(const Resolution& r, const std::string& part) {
+  return std::any_of(r.notes.begin(), r.notes.end(),
+                     [&](auto& n) { return n.find(part) != std::string::npos; });
+}
+
+// A database server split like MariaDB's: the named package, a core package of its own
+// source, a client package of another source with many tools, Perl with modules, a library.
+FileTree db_tree() {
+  TreeBuilder b;
+  b.file("bin/sh", "shell", 0755)
+      .file("usr/bin/dbd", "server", 0755)
+      .file("usr/bin/db-install", "#!/bin/sh\nexec dbd --bootstrap\n", 0755)
+      .file("usr/bin/db-tool", "tool", 0755)
+      .file("usr/share/db/errmsg.sys", "messages")
+      .file("usr/bin/db-client", "client", 0755)
+      .file("usr/bin/db-dump", "dump", 0755)
+      .file("etc/db/client.cnf", "[client]\n")
+      .file("usr/bin/perl", "perl", 0755)
+      .file("usr/share/perl/5.36/Getopt/Long.pm", "package Getopt::Long;\n1;\n")
+      .file("usr/share/perl/5.36/Unused.pm", "package Unused;\n1;\n")
+      .file("usr/share/perl5/DBI.pm", "package DBI;\nuse Getopt::Long;\n1;\n")
+      .file("usr/lib/x86_64-linux-gnu/perl5/5.36/auto/DBI/DBI.so", "xs")
+      .file("usr/lib/libaio.so.1", "aio")
+      .file("usr/bin/ls", "ls", 0755)
+      .file("docker-entrypoint.sh", "#!/bin/sh\ndb-install\nexec dbd\n", 0755);
+  b.package("db-server", {"usr/bin/db-tool"},
+            "Source: db\nDepends: db-core, db-client, perl, libaio1, coreutils\n");
+  b.package("db-core", {"usr/bin/dbd", "usr/bin/db-install", "usr/share/db/errmsg.sys"},
+            "Source: db\n");
+  b.package("db-client", {"usr/bin/db-client", "usr/bin/db-dump", "etc/db/client.cnf"},
+            "Source: db-client\nDepends: libdbi-perl\n");
+  b.package("perl", {"usr/bin/perl", "usr/share/perl/5.36/Getopt/Long.pm",
+                     "usr/share/perl/5.36/Unused.pm"});
+  b.package("libdbi-perl",
+            {"usr/share/perl5/DBI.pm", "usr/lib/x86_64-linux-gnu/perl5/5.36/auto/DBI/DBI.so"});
+  b.package("libaio1", {"usr/lib/libaio.so.1"});
+  b.package("coreutils", {"usr/bin/ls"}, "Essential: yes\n");
+  return b.build();
+}
+
+}  // namespace
+
+TEST_CASE("rules: Depends followed for data, commands and modules kept where used") {
+  FileTree tree = db_tree();
+  auto config = config_json(R"({"Entrypoint":["/docker-entrypoint.sh"]})");
+  Resolution r = resolve(tree, config, packages({"db-server"}));
+  const KeepSet& k = r.keep;
+  // The named package keeps everything.
+  CHECK(k.contains("usr/bin/db-tool"));
+  // Packages reached through Depends: data and configuration stay...
+  CHECK(k.contains("usr/share/db/errmsg.sys"));
+  CHECK(k.contains("etc/db/client.cnf"));
+  CHECK(first_reason(r, "etc/db/client.cnf").find("(data or modules)") != std::string::npos);
+  // ...commands only where something runs them: the entrypoint runs db-install, which
+  // runs dbd; nothing runs the client tools or perl.
+  CHECK(k.contains("usr/bin/db-install"));
+  CHECK(k.contains("usr/bin/dbd"));
+  CHECK_FALSE(k.contains("usr/bin/db-client"));
+  CHECK_FALSE(k.contains("usr/bin/db-dump"));
+  CHECK_FALSE(k.contains("usr/bin/perl"));
+  // Perl modules of Depends-reached packages: none is used, none stays.
+  CHECK_FALSE(k.contains("usr/share/perl5/DBI.pm"));
+  CHECK_FALSE(k.contains("usr/share/perl/5.36/Getopt/Long.pm"));
+  CHECK(noted(r, "commands or modules kept only where something uses them"));
+  // Libraries and Essential packages are not followed, and say why.
+  auto why = [&](const std::string& dep) -> std::string {
+    for (auto& s : r.not_followed) {
+      if (s.dependency.starts_with(dep)) return s.why;
+    }
+    return "followed";
+  };
+  CHECK(why("libaio1") == "library (left to the ELF closure)");
+  CHECK(why("coreutils").starts_with("Essential"));
+  CHECK(why("perl") == "commands or modules only (kept where something uses them)");
+}
+
+TEST_CASE("rules: a Perl script keeps the modules it loads, and theirs") {
+  TreeBuilder b;
+  b.file("usr/bin/perl", "perl", 0755)
+      .file("usr/share/perl/5.36/Getopt/Long.pm", "package Getopt::Long;\n1;\n")
+      .file("usr/share/perl/5.36/Unused.pm", "package Unused;\n1;\n")
+      .file("usr/share/perl5/DBI.pm", "package DBI;\nuse strict;\nuse Getopt::Long qw(x);\n1;\n")
+      .file("usr/share/perl5/DBI/Const.pm", "package DBI::Const;\n1;\n")
+      .file("usr/lib/x86_64-linux-gnu/perl5/5.36/auto/DBI/DBI.so", "xs")
+      .file("usr/bin/report", "#!/usr/bin/perl\nuse 5.010;\nuse DBI;\nrequire Missing::Mod;\n",
+            0755);
+  b.package("app", {"usr/bin/report"}, "Depends: perl, libdbi-perl\n");
+  // As in Debian: the interpreter's package (kept as if named, being the interpreter of a
+  // kept script) and its modules in a package of their own, reached through Depends.
+  b.package("perl", {"usr/bin/perl"}, "Depends: perl-modules-5.36\n");
+  b.package("perl-modules-5.36",
+            {"usr/share/perl/5.36/Getopt/Long.pm", "usr/share/perl/5.36/Unused.pm"});
+  b.package("libdbi-perl", {"usr/share/perl5/DBI.pm", "usr/share/perl5/DBI/Const.pm",
+                            "usr/lib/x86_64-linux-gnu/perl5/5.36/auto/DBI/DBI.so"});
+  FileTree tree = b.build();
+  Resolution r = resolve(tree, config_json("{}"), packages({"app"}));
+  const KeepSet& k = r.keep;
+  CHECK(k.contains("usr/bin/perl"));  // the interpreter
+  CHECK(k.contains("usr/share/perl5/DBI.pm"));
+  CHECK(first_reason(r, "usr/share/perl5/DBI.pm") == "use DBI in /usr/bin/report:3");
+  CHECK(k.contains("usr/share/perl5/DBI/Const.pm"));                         // DBI's own directory
+  CHECK(k.contains("usr/lib/x86_64-linux-gnu/perl5/5.36/auto/DBI/DBI.so"));  // its XS part
+  CHECK(k.contains("usr/share/perl/5.36/Getopt/Long.pm"));                   // loaded by DBI.pm
+  CHECK_FALSE(k.contains("usr/share/perl/5.36/Unused.pm"));
+  CHECK(noted(r, "perl module Missing::Mod"));
+}
+
+TEST_CASE("perl_uses: statements, lists, pragmas, POD and the end of the code") {
+  auto uses = perl_uses(
+      "use strict; use warnings;\nuse Foo::Bar qw(a b);\n# use Commented;\n"
+      "my $x = 1; require Baz;\nuse parent -norequire, 'Qux';\nuse base qw(One Two::Three);\n"
+      "=pod\nuse InPod;\n=cut\nuse 5.010;\n$obj->use(Foo);\n__END__\nuse AfterEnd;\n");
+  std::vector<std::string> names;
+  for (auto& u : uses)
+    names.push_back(u.module);
+  CHECK(names == std::vector<std::string>{"Foo::Bar", "Baz", "Qux", "One", "Two::Three"});
+  CHECK(uses[0].line == 2);
+  // Hostile text: never a crash.
+  CHECK(perl_uses("use").empty());
+  CHECK(perl_uses(std::string(100000, ':')).empty());
+  CHECK(perl_uses("use ::::;\nrequire 'x';\nuse\n").empty());
+}
+
+TEST_CASE("rules: the application's own files") {
+  TreeBuilder b;
+  b.file("usr/bin/node", "node", 0755)
+      .file("app/server.js", "require('./lib/x')")
+      .file("app/lib/x.js", "1")
+      .file("app/views/index.html", "<p/>")
+      .file("app/__pycache__/m.cpython-311.pyc", "pyc")
+      .file("app/tool.pyc", "pyc")
+      .file("app/.npm/_cacache/index", "cache")
+      .file("app/owned.txt", "from a package")
+      .file("opt/notes/notes.jar", "PK")
+      .file("opt/notes/lib/dep.jar", "PK")
+      .file("opt/other/data.bin", "other")
+      .file("srv/site/index.html", "<p/>")
+      .file("usr/share/unrelated.txt", "u")
+      .file("entry.sh", "#!/bin/sh\nexec java -jar \"$@\"\n", 0755);
+  b.package("nodejs", {"usr/bin/node"});
+  b.package("owner", {"app/owned.txt"});
+  FileTree tree = b.build();
+  auto config = config_json(
+      R"({"WorkingDir":"/app","Entrypoint":["/entry.sh"],"Cmd":["/opt/notes/notes.jar"]})");
+  Resolution r = resolve(tree, config, StripRequest{});
+  const KeepSet& k = r.keep;
+  for (const char* p :
+       {"app/server.js", "app/lib/x.js", "app/views/index.html", "opt/notes/notes.jar",
+        "opt/notes/lib/dep.jar", "opt/other/data.bin", "srv/site/index.html"}) {
+    INFO(p);
+    CHECK(k.contains(p));
+  }
+  CHECK(first_reason(r, "app/views/index.html") == "the application: /app (the working directory)");
+  // Regenerated and cached files stay out; files a package owns follow package rules.
+  CHECK_FALSE(k.contains("app/__pycache__/m.cpython-311.pyc"));
+  CHECK_FALSE(k.contains("app/tool.pyc"));
+  CHECK_FALSE(k.contains("app/.npm/_cacache/index"));
+  CHECK_FALSE(k.contains("app/owned.txt"));
+  CHECK_FALSE(k.contains("usr/share/unrelated.txt"));
+
+  // A working directory that is a system directory is not the application.
+  auto root_wd = config_json(R"({"WorkingDir":"/usr/share","Cmd":["/usr/bin/node"]})");
+  Resolution r2 = resolve(tree, root_wd, StripRequest{});
+  CHECK_FALSE(r2.keep.contains("usr/share/unrelated.txt"));
+}
+
+TEST_CASE("rules: Cmd arguments relative to the working directory") {
+  TreeBuilder b;
+  b.file("usr/bin/python3", "py", 0755)
+      .file("srv/api/main.py", "print(1)")
+      .file("srv/api/other.py", "print(2)");
+  FileTree tree = b.build();
+  auto config = config_json(R"({"WorkingDir":"/srv/api","Cmd":["python3","main.py","--x"]})");
+  Resolution r = resolve(tree, config, StripRequest{});
+  CHECK(r.keep.contains("srv/api/main.py"));
+  bool by_entrypoint = false;
+  for (auto& reason : r.keep.reasons("srv/api/main.py"))
+    by_entrypoint = by_entrypoint || reason.kind == ReasonKind::Entrypoint;
+  CHECK(by_entrypoint);
+}
