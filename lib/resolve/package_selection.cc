@@ -183,8 +183,9 @@ void PackageSelection::follow(size_t index) {
           reason = "Depends of metapackage " + p.name;
         } else if (dep->source == p.source) {
           reason = "Depends of " + p.name + " (same source " + p.source + ")";
-        } else if (dep->essential) {
-          skip.why = "Essential (its commands are kept where something runs them)";
+        } else if (dep->essential || dep->priority == "required") {
+          skip.why = std::string(dep->essential ? "Essential" : "Priority: required") +
+                     " (in every system; what is used of it is kept where it is used)";
         } else if (covered_by_essentials(dep->name)) {
           skip.why =
               "data the essentials keep in part (the configured time zone, locales "

@@ -3,7 +3,8 @@
 //   auto: a metapackage (nothing but documentation) expands to its Depends; otherwise
 //         every dependency is followed (data, modules, the parts of one program) except
 //         libraries (nothing but shared objects: the ELF closure keeps the ones used),
-//         Essential packages (always there; their commands are kept where run) and helpers
+//         Essential and Priority: required packages (in every system; what is used of
+//         them is kept where it is used: commands, libraries, NSS modules...) and helpers
 //         of maintainer scripts and init systems (ucf, debconf, systemd, procps, ...).
 //         A package reached only through Depends keeps its commands and modules only where
 //         something uses them (Rule::on_demand).

@@ -38,11 +38,18 @@ class ScriptsRule : public Rule {
 
   // Commands, and programs and scripts outside PATH (php's php-helper and sessionclean,
   // run by maintainer scripts and cron): shared objects aside, what is executable.
-  bool on_demand(const ResolveContext&, const Entry& entry) const override {
+  // A symlink to such a program (openssl's misc/tsget -> tsget.pl) waits with it.
+  bool on_demand(const ResolveContext& ctx, const Entry& entry) const override {
     if (command_dir(entry.path)) return true;
-    std::string_view name = base_name(entry.path);
+    const Entry* target = &entry;
+    if (entry.type == FileType::Symlink) {
+      auto r = ctx.tree.lookup(entry.path, true);
+      if (!r || r->entry == nullptr) return false;
+      target = r->entry;
+    }
+    std::string_view name = base_name(target->path);
     bool shared_object = name.ends_with(".so") || name.find(".so.") != std::string_view::npos;
-    return entry.type == FileType::Regular && (entry.mode & 0111) != 0 && !shared_object;
+    return target->type == FileType::Regular && (target->mode & 0111) != 0 && !shared_object;
   }
 
   void file(ResolveContext& ctx, const KeptFile& f) override {

@@ -37,6 +37,9 @@ FileTree db_tree() {
       .file("usr/bin/db-client", "client", 0755)
       .file("usr/bin/db-dump", "dump", 0755)
       .file("etc/db/client.cnf", "[client]\n")
+      .file("usr/lib/db-client/misc/report.pl", "#!/usr/bin/perl\nuse DBI;\n", 0755)
+      .symlink("usr/lib/db-client/misc/report", "report.pl")
+      .file("usr/share/i18n/charmap", "data")
       .file("usr/bin/perl", "perl", 0755)
       .file("usr/share/perl/5.36/Getopt/Long.pm", "package Getopt::Long;\n1;\n")
       .file("usr/share/perl/5.36/Unused.pm", "package Unused;\n1;\n")
@@ -49,8 +52,11 @@ FileTree db_tree() {
             "Source: db\nDepends: db-core, db-client, perl, libaio1, coreutils\n");
   b.package("db-core", {"usr/bin/dbd", "usr/bin/db-install", "usr/share/db/errmsg.sys"},
             "Source: db\n");
-  b.package("db-client", {"usr/bin/db-client", "usr/bin/db-dump", "etc/db/client.cnf"},
-            "Source: db-client\nDepends: libdbi-perl\n");
+  b.package("db-client",
+            {"usr/bin/db-client", "usr/bin/db-dump", "etc/db/client.cnf",
+             "usr/lib/db-client/misc/report.pl", "usr/lib/db-client/misc/report"},
+            "Source: db-client\nDepends: libdbi-perl, libc-data\n");
+  b.package("libc-data", {"usr/share/i18n/charmap"}, "Priority: required\n");
   b.package("perl", {"usr/bin/perl", "usr/share/perl/5.36/Getopt/Long.pm",
                      "usr/share/perl/5.36/Unused.pm"});
   b.package("libdbi-perl",
@@ -80,6 +86,10 @@ TEST_CASE("rules: Depends followed for data, commands and modules kept where use
   CHECK_FALSE(k.contains("usr/bin/db-client"));
   CHECK_FALSE(k.contains("usr/bin/db-dump"));
   CHECK_FALSE(k.contains("usr/bin/perl"));
+  // A program outside PATH waits too, and so does a symlink to it (nothing runs them, so
+  // perl, the interpreter of the script, is not pulled in).
+  CHECK_FALSE(k.contains("usr/lib/db-client/misc/report.pl"));
+  CHECK_FALSE(k.contains("usr/lib/db-client/misc/report"));
   // Perl modules of Depends-reached packages: none is used, none stays.
   CHECK_FALSE(k.contains("usr/share/perl5/DBI.pm"));
   CHECK_FALSE(k.contains("usr/share/perl/5.36/Getopt/Long.pm"));
@@ -93,6 +103,8 @@ TEST_CASE("rules: Depends followed for data, commands and modules kept where use
   };
   CHECK(why("libaio1") == "library (left to the ELF closure)");
   CHECK(why("coreutils").starts_with("Essential"));
+  CHECK(why("libc-data").starts_with("Priority: required"));
+  CHECK_FALSE(k.contains("usr/share/i18n/charmap"));
   CHECK(why("perl") == "commands or modules only (kept where something uses them)");
 }
 
