@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 
 namespace imgstrip {
 
@@ -361,10 +362,109 @@ const std::map<std::string_view, std::string_view>& dynamic_calls() {
 }
 
 struct Block {
-  enum Kind { Try, Guard, Other } kind = Other;  // Guard: a handler of ImportError, TYPE_CHECKING
+  // Guard: a handler of ImportError. Dead: never runs on Linux (`if TYPE_CHECKING:`,
+  // `if sys.platform == "win32":`). Main: `if __name__ == "__main__":`.
+  enum Kind { Try, Guard, Dead, Main, Other } kind = Other;
   int indent = 0;
   int try_id = -1;
 };
+
+enum class Truth { False, True, Unknown, Main };
+
+// The string value of a plain string token.
+std::optional<std::string_view> string_value(const Token& t) {
+  if (t.type != Tok::String || !t.plain) return std::nullopt;
+  return t.text;
+}
+
+// One operand of an if condition: what is known of it on Linux without running anything.
+Truth atom(const std::vector<Token>& t, size_t b, size_t e) {
+  bool negate = false;
+  if (b < e && is(t[b], "not")) {
+    negate = true;
+    ++b;
+  }
+  auto result = [&](bool v) { return (v != negate) ? Truth::True : Truth::False; };
+  size_t n = e - b;
+  auto at = [&](size_t i) -> const Token& { return t[b + i]; };
+  auto name_is = [&](size_t i, std::initializer_list<std::string_view> names) {
+    return i < n && at(i).type == Tok::Name &&
+           std::find(names.begin(), names.end(), at(i).text) != names.end();
+  };
+  // TYPE_CHECKING, typing.TYPE_CHECKING, t.TYPE_CHECKING
+  if ((n == 1 && is(at(0), "TYPE_CHECKING")) ||
+      (n == 3 && is_name(at(0)) && is(at(1), ".") && is(at(2), "TYPE_CHECKING")))
+    return result(false);
+  // __name__ == "__main__"
+  if (n == 4 && !negate && is(at(0), "__name__") && is(at(1), "=") && is(at(2), "=") &&
+      string_value(at(3)) == "__main__")
+    return Truth::Main;
+  // sys.platform / os.name compared, sys.platform.startswith(...)
+  bool platform = name_is(0, {"sys", "_sys"}) && n > 2 && is(at(1), ".") && is(at(2), "platform");
+  bool osname = name_is(0, {"os", "_os"}) && n > 2 && is(at(1), ".") && is(at(2), "name");
+  if (!platform && !osname) return Truth::Unknown;
+  std::string_view actual = platform ? "linux" : "posix";
+  if (n == 6 && (is(at(3), "=") || is(at(3), "!")) && is(at(4), "=") && string_value(at(5))) {
+    bool equal = *string_value(at(5)) == actual;
+    return result(is(at(3), "=") ? equal : !equal);
+  }
+  // .startswith("win") / .startswith(("win", "cygwin")); `in (...)`, `not in (...)`
+  bool starts = platform && n >= 7 && is(at(3), ".") && is(at(4), "startswith") && is(at(5), "(");
+  size_t list = starts ? 6 : 0;
+  bool not_in = false;
+  if (n >= 5 && is(at(3), "in") && is(at(4), "(")) {
+    list = 5;
+  } else if (n >= 6 && is(at(3), "not") && is(at(4), "in") && is(at(5), "(")) {
+    not_in = true;
+    list = 6;
+  }
+  if (list == 0) return Truth::Unknown;
+  bool any = false;
+  for (size_t i = list; i < n; ++i) {
+    if (is(at(i), "(") || is(at(i), ")") || is(at(i), ",")) continue;
+    auto v = string_value(at(i));
+    if (!v) return Truth::Unknown;
+    any = any || (starts ? actual.starts_with(*v) : actual == *v);
+  }
+  return result(not_in ? !any : any);
+}
+
+// An if condition: `or` of `and`s of atoms, with what is unknown left unknown.
+Truth condition(const std::vector<Token>& t, size_t b, size_t e) {
+  std::vector<std::vector<std::pair<size_t, size_t>>> terms(1);
+  size_t start = b;
+  int d = 0;
+  for (size_t i = b; i <= e; ++i) {
+    if (i < e && t[i].type == Tok::Op) {
+      char c = t[i].text[0];
+      if (c == '(' || c == '[' || c == '{') ++d;
+      if ((c == ')' || c == ']' || c == '}') && d > 0) --d;
+    }
+    bool cut = i == e || (d == 0 && (is(t[i], "and") || is(t[i], "or")));
+    if (!cut) continue;
+    terms.back().push_back({start, i});
+    if (i < e && is(t[i], "or")) terms.emplace_back();
+    start = i + 1;
+  }
+  Truth any = Truth::False;
+  for (auto& conj : terms) {
+    Truth all = Truth::True;
+    for (auto [x, y] : conj) {
+      Truth a = atom(t, x, y);
+      if (a == Truth::Main)
+        a = conj.size() == 1 && terms.size() == 1 ? Truth::Main : Truth::Unknown;
+      if (a == Truth::Main) return Truth::Main;
+      if (a == Truth::False) {
+        all = Truth::False;
+        break;
+      }
+      if (a == Truth::Unknown) all = Truth::Unknown;
+    }
+    if (all == Truth::True) return Truth::True;
+    if (all == Truth::Unknown) any = Truth::Unknown;
+  }
+  return any;
+}
 
 class Parser {
  public:
@@ -377,6 +477,10 @@ class Parser {
       blocks_.pop_back();
     }
     last_try_.erase(last_try_.upper_bound(l.indent), last_try_.end());
+    // An if/elif/else chain goes on only with elif or else at its indent.
+    chains_.erase(chains_.upper_bound(l.indent), chains_.end());
+    if (l.tokens.empty() || !(is(l.tokens[0], "elif") || is(l.tokens[0], "else")))
+      chains_.erase(l.indent);
     // Split at ';' outside brackets.
     size_t b = 0;
     int d = 0;
@@ -447,10 +551,15 @@ class Parser {
         auto it = last_try_.find(indent);
         if (catches && it != last_try_.end()) guarded_[static_cast<size_t>(it->second)] = true;
         if (catches) block.kind = Block::Guard;
-      } else if (kw == "if" || kw == "elif") {
-        for (size_t i = b + 1; i < colon; ++i) {
-          if (is(t[i], "TYPE_CHECKING")) block.kind = Block::Guard;
-        }
+      } else if (kw == "if" || kw == "elif" || kw == "else") {
+        // A branch never taken on Linux, or taken after one that always is, is dead.
+        auto chain = chains_.find(indent);
+        bool taken = kw != "if" && chain != chains_.end() && chain->second;
+        Truth truth = kw == "else" ? Truth::Unknown : condition(t, b + 1, colon);
+        if (kw == "else" && chain == chains_.end()) truth = Truth::Unknown;  // for/while/try
+        if (taken || truth == Truth::False) block.kind = Block::Dead;
+        if (!taken && truth == Truth::Main) block.kind = Block::Main;
+        if (kw != "else") chains_[indent] = taken || truth == Truth::True;
       }
       blocks_.push_back(block);
     }
@@ -595,11 +704,22 @@ class Parser {
         add(std::move(imp));
         continue;
       }
-      out_.dynamic.push_back({std::string(it->second), t[i].line});
+      if (!dead()) out_.dynamic.push_back({std::string(it->second), t[i].line, main_only()});
     }
   }
 
+  bool dead() const {
+    return std::any_of(blocks_.begin(), blocks_.end(),
+                       [](const Block& b) { return b.kind == Block::Dead; });
+  }
+  bool main_only() const {
+    return std::any_of(blocks_.begin(), blocks_.end(),
+                       [](const Block& b) { return b.kind == Block::Main; });
+  }
+
   void add(PythonImport imp) {
+    if (dead()) return;
+    imp.main_only = main_only();
     std::vector<int> ids;
     for (auto& b : blocks_) {
       if (b.kind == Block::Guard) imp.optional = true;
@@ -611,7 +731,9 @@ class Parser {
 
   PythonSource& out_;
   std::vector<Block> blocks_;
-  std::map<int, int> last_try_;            // indent -> the try block that just ended there
+  std::map<int, int> last_try_;  // indent -> the try block that just ended there
+  // indent -> the if/elif chain there: whether one of its branches always runs
+  std::map<int, bool> chains_;
   std::vector<bool> guarded_;              // by try id: a handler catches ImportError
   std::vector<std::vector<int>> try_ids_;  // by import: the try blocks around it
 };

@@ -19,9 +19,11 @@ struct PythonImport {
   std::vector<std::string> names;
   size_t line = 0;        // 1-based line of the statement
   std::string statement;  // how it was written, for messages ("from .a import b")
-  // Inside a try whose handlers catch ImportError (or a broader class), inside such a
-  // handler, or under `if TYPE_CHECKING:`: a module that is missing is not an error.
+  // Inside a try whose handlers catch ImportError (or a broader class), or inside such a
+  // handler: a module that is missing is not an error.
   bool optional = false;
+  // Under `if __name__ == "__main__":`: runs only when the file is the program.
+  bool main_only = false;
 };
 
 // A call that imports a module whose name is not a constant: importlib.import_module(x),
@@ -29,6 +31,7 @@ struct PythonImport {
 struct DynamicImport {
   std::string call;  // "importlib.import_module", "__import__", "iter_entry_points"...
   size_t line = 0;
+  bool main_only = false;
 };
 
 struct PythonSource {
@@ -39,7 +42,10 @@ struct PythonSource {
 };
 
 // The imports of `source`, in order. Statements inside functions, classes, if/try blocks
-// count like top-level ones. Malformed input is read as far as it makes sense.
+// count like top-level ones, except in branches that never run on Linux: `if
+// TYPE_CHECKING:`, comparisons of sys.platform or os.name (alone or in and/or), and the
+// elif/else branches after one that always runs. Malformed input is read as far as it
+// makes sense.
 PythonSource parse_python_source(std::string_view source);
 
 }  // namespace imgstrip

@@ -131,8 +131,46 @@ TEST_CASE("python source: try/except ImportError makes an import optional", "[py
   CHECK(optional.at("d"));
   CHECK(optional.at("e"));
   CHECK_FALSE(optional.at("f"));
-  CHECK(optional.at("typing_only"));
+  CHECK(optional.count("typing_only") == 0);  // never runs
   CHECK_FALSE(optional.at("g"));
+}
+
+TEST_CASE("python source: branches that never run on Linux, and __main__ blocks", "[python]") {
+  auto src = parse_python_source(
+      "if sys.platform == 'win32':\n"
+      "    import winreg\n"
+      "elif sys.platform.startswith(('linux', 'freebsd')):\n"
+      "    import linuxonly\n"
+      "else:\n"
+      "    import other\n"
+      "if os.name == 'nt':\n"
+      "    import nt\n"
+      "else:\n"
+      "    import posixonly\n"
+      "if sys.platform.startswith('win') and WIN:\n"
+      "    import colorama\n"
+      "if WIN or sys.platform != 'darwin':\n"
+      "    import maybe\n"
+      "if t.TYPE_CHECKING:\n"
+      "    import typing_only\n"
+      "if not TYPE_CHECKING:\n"
+      "    import runtime\n"
+      "if sys.platform in ('darwin', 'win32'): import mac_or_win\n"
+      "for x in y:\n"
+      "    pass\n"
+      "else:\n"
+      "    import for_else\n"
+      "if __name__ == '__main__':\n"
+      "    import doctest\n"
+      "    importlib.import_module(name)\n"
+      "import last\n");
+  std::vector<std::string> modules;
+  for (auto& i : src.imports)
+    modules.push_back(i.module + (i.main_only ? " (main)" : ""));
+  CHECK(modules ==
+        V{"linuxonly", "posixonly", "maybe", "runtime", "for_else", "doctest (main)", "last"});
+  REQUIRE(src.dynamic.size() == 1);
+  CHECK(src.dynamic[0].main_only);
 }
 
 TEST_CASE("python source: __import__ and importlib.import_module", "[python]") {
