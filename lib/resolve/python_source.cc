@@ -87,6 +87,7 @@ class Tokenizer {
           indent = s_[pos_] == '\t' ? (indent / 8 + 1) * 8 : s_[pos_] == ' ' ? indent + 1 : 0;
           ++pos_;
         }
+        if (pos_ >= s_.size()) break;
         if (current.tokens.empty()) {
           current.indent = indent;
           current.line = line_;
@@ -249,7 +250,7 @@ class Tokenizer {
         continue;
       }
       if (c == '\\') {
-        pos_ += 2;
+        pos_ = std::min(pos_ + 2, s_.size());
         continue;
       }
       if (name_start(c)) {  // a name, or the prefix of a nested string
