@@ -107,8 +107,6 @@ class ImportResolver {
   ImportResolver(const FileTree& tree, const PythonEnv& env, std::string file)
       : tree_(tree), env_(env), finder_(tree, env), file_(std::move(file)) {}
 
-  // The directories absolute imports search: the file's import root first when it is not
-  // on sys.path (a script's directory, or above the packages it is in), then sys.path.
   // A test suite shipped inside a library (pkg/tests/..., the stdlib's test package): kept
   // with its package, but nothing imports it at run time, so its imports are not followed.
   bool in_test_suite() const {
@@ -119,7 +117,9 @@ class ImportResolver {
                        [](const std::string& p) { return p == "tests" || p == "test"; });
   }
 
-  // Whether the file is under a sys.path directory (a library module).
+  // The directories absolute imports search: the file's import root first when it is not
+  // on sys.path (a script's directory, or above the packages it is in), then sys.path.
+  // Returns whether the file is under a sys.path directory (a library module).
   bool set_root(const std::string& real) {
     real_ = real;
     size_t best = 0;
