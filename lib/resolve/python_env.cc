@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
 
 #include "core/path.h"
 #include "elf/elf_file.h"
@@ -356,18 +357,18 @@ std::vector<PythonEnv> python_envs(const FileTree& tree,
     auto cfg = config_of(read_text(tree, path));
     std::string home = strip_slashes(cfg["home"]);
     bool system_site = cfg["include-system-site-packages"] == "true";
-    const PythonEnv* base = nullptr;
+    std::optional<PythonEnv> base;  // a copy: envs grows below
     for (size_t i = 0; i < system; ++i) {
-      if (dir_name(envs[i].interpreter) == home) base = &envs[i];
+      if (dir_name(envs[i].interpreter) == home) base = envs[i];
     }
     std::string version;
     for (const Entry* e : tree.children(join(venv, "lib"))) {
       if (!version_of(base_name(e->path)).empty()) version = version_of(base_name(e->path));
     }
-    if (base != nullptr && (version.empty() || version == base->version)) {
+    if (base && (version.empty() || version == base->version)) {
       version = base->version;
     } else {
-      base = nullptr;
+      base.reset();
     }
     if (version.empty()) continue;
     std::string interpreter = join(venv, "bin/python" + version);
@@ -378,11 +379,11 @@ std::vector<PythonEnv> python_envs(const FileTree& tree,
         break;
       }
     }
-    std::string stdlib = base != nullptr ? base->stdlib : "usr/lib/python" + version;
-    std::string prefix = base != nullptr ? std::string(dir_name(dir_name(base->stdlib))) : "usr";
+    std::string stdlib = base ? base->stdlib : "usr/lib/python" + version;
+    std::string prefix = base ? std::string(dir_name(dir_name(base->stdlib))) : "usr";
     envs.push_back(
         build_env(tree, pythonpath, prefix, stdlib, version, interpreter, venv, system_site));
-    if (base != nullptr) envs.back().builtin_modules = base->builtin_modules;
+    if (base) envs.back().builtin_modules = base->builtin_modules;
   }
   return envs;
 }

@@ -213,7 +213,8 @@ TEST_CASE("python source: malformed input is read as far as it goes", "[python]"
   }
   SECTION("unbalanced brackets, stray bytes, a lone backslash") {
     CHECK_NOTHROW(parse_python_source("import a\nf(((\nimport b\n"));
-    CHECK_NOTHROW(parse_python_source(std::string("import \0\xff\xfe x\n\\", 16)));
+    const char stray[] = "import \0\xff\xfe x\n\\";
+    CHECK_NOTHROW(parse_python_source(std::string(stray, sizeof stray - 1)));
     CHECK_NOTHROW(parse_python_source("f'{'\nf'{x:{'\nf'''{\"\nfrom\nfrom .\nimport\n"));
     CHECK(imports_of("from\nimport\nfrom . import\nimport x.\n") == V{".", "x"});
   }
