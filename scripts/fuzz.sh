@@ -7,8 +7,10 @@ cd "$(dirname "$0")/.."
 SECONDS_EACH=${FUZZ_SECONDS:-10}
 BUILD=${FUZZ_BUILD_DIR:-build-fuzz}
 TARGETS=(fuzz_pkgdb_dpkg fuzz_pkgdb_apk fuzz_pkgdb_rpm_header fuzz_pkgdb_bdb_hash fuzz_elf_reader
+TARGETS=(fuzz_pkgdb_dpkg fuzz_pkgdb_apk fuzz_pkgdb_rpm_header fuzz_pkgdb_bdb_hash fuzz_elf_reader
          fuzz_seccomp_analyze fuzz_resolve_node_scan fuzz_resolve_java_manifest
-         fuzz_resolve_java_shell fuzz_resolve_java_jar fuzz_resolve_perl_modules)
+         fuzz_resolve_java_shell fuzz_resolve_java_jar fuzz_resolve_perl_modules
+         fuzz_resolve_python_imports)
 CC=clang CXX=clang++ cmake -S . -B "$BUILD" -DIMGSTRIP_FUZZ=ON -DIMGSTRIP_TESTS=OFF \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$BUILD" -j "$(nproc)" --target "${TARGETS[@]}" >/dev/null
@@ -24,6 +26,12 @@ for t in "${TARGETS[@]}"; do
   case $t in
     fuzz_pkgdb_dpkg) head -c 20000 /var/lib/dpkg/status >"$dir/status" ;;
     fuzz_elf_reader|fuzz_seccomp_analyze) head -c 200000 /usr/bin/true >"$dir/true" ;;
+    fuzz_resolve_python_imports)
+      printf 'import a.b as c, d\nfrom ..e import (f,\n g)\ntry:\n    import h\nexcept ImportError:\n    x = f"{y!r:>{w}}" + r"\\" + """z"""\nif sys.platform == "win32": import nt\n' \
+        >"$dir/forms.py"
+      for f in /usr/lib/python3*/os.py /usr/lib/python3*/typing.py; do
+        if [ -f "$f" ]; then head -c 20000 "$f" >"$dir/$(basename "$f")"; fi
+      done ;;
   esac
   if "$bin" -max_total_time="$SECONDS_EACH" -rss_limit_mb=2048 "$dir" >"$corpus/$t.log" 2>&1; then
     echo "fuzz: $t: $(grep -o 'Done [0-9]* runs' "$corpus/$t.log" | tail -1 || echo done), no findings"

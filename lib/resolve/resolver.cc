@@ -158,6 +158,7 @@ std::vector<std::unique_ptr<Rule>> default_rules() {
   rules.push_back(application_rule());
   rules.push_back(scripts_rule());
   rules.push_back(config_rule());
+  rules.push_back(python_rule());
   rules.push_back(node_rule());
   rules.push_back(java_rule());
   rules.push_back(perl_rule());

@@ -14,6 +14,7 @@ std::unique_ptr<Rule> entrypoint_rule();     // Entrypoint and Cmd through PATH
 std::unique_ptr<Rule> application_rule();    // the application's own files (WORKDIR, /app)
 std::unique_ptr<Rule> scripts_rule();        // #! interpreters, commands of shell scripts
 std::unique_ptr<Rule> config_rule();         // paths named in configuration files
+std::unique_ptr<Rule> python_rule();         // Python's import graph
 std::unique_ptr<Rule> node_rule();           // Node's require/import graph
 std::unique_ptr<Rule> java_rule();           // java command lines, class paths, jars
 std::unique_ptr<Rule> perl_rule();           // Perl modules a kept script loads

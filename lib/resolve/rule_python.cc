@@ -1,0 +1,89 @@
+// Python: the modules kept Python files import (python_imports.h), found on the sys.path
+// of the image's Pythons; what an interpreter loads at startup once it is kept. Modules of
+// packages reached only through Depends (the standard library, python3-* modules) stay
+// where something imports them.
+#include <optional>
+
+#include "core/path.h"
+#include "resolve/python_env.h"
+#include "resolve/python_imports.h"
+#include "resolve/rules.h"
+
+namespace imgstrip {
+namespace {
+
+std::vector<std::string> split_colon(const std::optional<std::string>& value) {
+  std::vector<std::string> out;
+  if (!value) return out;
+  size_t start = 0;
+  while (start <= value->size()) {
+    size_t colon = value->find(':', start);
+    std::string part = value->substr(start, colon == std::string::npos ? colon : colon - start);
+    if (!part.empty()) out.push_back(part);
+    if (colon == std::string::npos) break;
+    start = colon + 1;
+  }
+  return out;
+}
+
+class PythonRule : public Rule {
+ public:
+  std::string_view name() const override { return "python"; }
+
+  bool on_demand(const ResolveContext& ctx, const Entry& entry) const override {
+    std::string_view path = entry.path;
+    for (auto& env : envs(ctx)) {
+      if (inside(path, env.stdlib) && path != env.stdlib) return true;
+      for (auto& site : env.site_dirs) {
+        if (inside(path, site) && path != site) return true;
+      }
+    }
+    return false;
+  }
+
+  void file(ResolveContext& ctx, const KeptFile& f) override {
+    if (envs(ctx).empty() || !is_python_source(f.path, f.head)) return;
+    ctx.keep_findings(f.path, python_imports(ctx.tree, env_for(f.path), f.path),
+                      ReasonKind::Import);
+  }
+
+  void round(ResolveContext& ctx) override {
+    started_.resize(envs(ctx).size(), false);
+    for (size_t i = 0; i < envs_->size(); ++i) {
+      if (started_[i]) continue;
+      const PythonEnv& env = (*envs_)[i];
+      auto real = ctx.tree.resolve(env.interpreter);
+      if (!real || !ctx.keep.contains(*real)) continue;
+      started_[i] = true;
+      ctx.keep_findings(*real, python_startup(ctx.tree, env), ReasonKind::Import);
+    }
+  }
+
+ private:
+  // The Python whose sys.path holds the file; else the first (scripts, application files).
+  const PythonEnv& env_for(std::string_view path) const {
+    for (auto& env : *envs_) {
+      for (auto& dir : env.sys_path) {
+        if (inside(path, dir)) return env;
+      }
+    }
+    return envs_->front();
+  }
+
+  // Found on first use: the package rule asks before this rule has started.
+  const std::vector<PythonEnv>& envs(const ResolveContext& ctx) const {
+    if (!envs_) envs_ = python_envs(ctx.tree, split_colon(ctx.config.env_value("PYTHONPATH")));
+    return *envs_;
+  }
+
+  mutable std::optional<std::vector<PythonEnv>> envs_;
+  std::vector<bool> started_;
+};
+
+}  // namespace
+
+std::unique_ptr<Rule> python_rule() {
+  return std::make_unique<PythonRule>();
+}
+
+}  // namespace imgstrip
