@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "core/error.h"
+#include "seccomp/plugin_entry.h"
 
 namespace imgstrip {
 
@@ -319,9 +320,13 @@ SyscallAnalysis Graph::run(FallbackPolicy fallback) {
         add_root(n, fmt::format("address in data of {}", g.path));
     for (uint64_t d : a.data_roots)
       reach_data(o, d, kNone, true);
-    if (g.dlopened)
-      for (const auto& [name, s] : a.exports)
-        if (auto n = local(o, s)) add_root(*n, "exported by a dlopened object");
+    for (const auto& [name, s] : a.exports) {
+      auto convention = plugin_convention(name);
+      if (!convention && !g.dlopened) continue;
+      if (auto n = local(o, s))
+        add_root(*n, convention ? fmt::format("{} entry point, looked up by name", *convention)
+                                : std::string("exported by a dlopened object"));
+    }
   }
 
   // Breadth-first: the first parent of a node is on a shortest chain from a root.
@@ -347,6 +352,11 @@ SyscallAnalysis Graph::run(FallbackPolicy fallback) {
         reach(n, t);
     for (uint64_t d : f.data_uses)
       reach_data(o, d, n, false);
+    for (const auto& l : f.lookups)
+      for (const auto& name : l.names)
+        if (auto ex = exporters_.find(name); ex != exporters_.end())
+          for (const auto& [obj, addr] : ex->second)
+            if (auto t = local(obj, addr)) reach(n, *t);
   }
   out_.reachable_functions = order.size();
 
@@ -368,9 +378,11 @@ SyscallAnalysis Graph::run(FallbackPolicy fallback) {
       for (int64_t v : s.number.constants)
         if (!explain(static_cast<int>(std::clamp<int64_t>(v, -1, 0x10000)), n, s.addr, ""))
           out_.unresolved.push_back({objs_[o].path, function_label(f), s.addr,
-                                     fmt::format("number {:#x} is not a system call", v), false});
+                                     fmt::format("number {:#x} is not a system call", v), false,
+                                     false});
       if (s.number.unknown)
-        out_.unresolved.push_back({objs_[o].path, function_label(f), s.addr, s.number.why, false});
+        out_.unresolved.push_back(
+            {objs_[o].path, function_label(f), s.addr, s.number.why, false, false});
     }
     for (const auto& c : f.calls) {
       std::vector<uint32_t> callees;
@@ -388,24 +400,31 @@ SyscallAnalysis Graph::run(FallbackPolicy fallback) {
         if (!traced) {
           out_.unresolved.push_back({objs_[o].path, function_label(f), c.addr,
                                      fmt::format("argument {} of wrapper {} not traced", p, wname),
-                                     true});
+                                     true, false});
           continue;
         }
         for (int64_t v : c.number->constants)
           if (!explain(static_cast<int>(std::clamp<int64_t>(v, -1, 0x10000)), n, c.addr, wname))
             out_.unresolved.push_back({objs_[o].path, function_label(f), c.addr,
-                                       fmt::format("number {:#x} is not a system call", v), true});
+                                       fmt::format("number {:#x} is not a system call", v), true,
+                                       false});
         if (c.number->unknown)
           out_.unresolved.push_back({objs_[o].path, function_label(f), c.addr,
-                                     fmt::format("number for {}: {}", wname, c.number->why), true});
+                                     fmt::format("number for {}: {}", wname, c.number->why), true,
+                                     false});
         // c.number->param: this function is a wrapper itself; its callers are resolved.
       }
     }
+    for (const auto& l : f.lookups)
+      if (l.unknown)
+        out_.unresolved.push_back({objs_[o].path, function_label(f), l.addr,
+                                   "symbol name not traced: " + l.why, false, true});
     // A wrapper reached other than through a call passes an unknown number.
     if (wrapper_[n] >= 0 && parent_[n] == kNone) unknown_wrappers.insert(n);
     if (wrapper_[n] >= 0 && parent_[n] == kNone)
       out_.unresolved.push_back({objs_[o].path, function_label(f), f.start,
-                                 "syscall wrapper reachable through an indirect call", true});
+                                 "syscall wrapper reachable through an indirect call", true,
+                                 false});
   }
 
   if (!out_.unresolved.empty()) {

@@ -159,7 +159,8 @@ nlohmann::json seccomp_report_json(const ImageSeccomp& s) {
                           {"function", u.function},
                           {"site", fmt::format("{:#x}", u.site)},
                           {"why", u.why},
-                          {"wrapperCall", u.wrapper_call}});
+                          {"wrapperCall", u.wrapper_call},
+                          {"symbolLookup", u.symbol_lookup}});
   json allowed = explain_json(a);
   for (const auto& r : s.profile.from_runtime)
     allowed[r] = {{"runtime", true}};
