@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "core/error.h"
+#include "seccomp/kernel_restart.h"
 #include "seccomp/plugin_entry.h"
 
 namespace imgstrip {
@@ -445,6 +446,7 @@ SyscallAnalysis Graph::run(FallbackPolicy fallback) {
         break;
     }
   }
+  add_kernel_restarts(out_);
   return std::move(out_);
 }
 
