@@ -2,7 +2,9 @@
 // program (its entry point a root), every kept shared object that no kept object lists in
 // DT_NEEDED is taken as loaded with dlopen (php extensions, NSS modules, nginx modules: its
 // exported functions are roots), their ELF closure is analysed and the profile made from
-// what the call graph reaches. `imgstrip strip` and `imgstrip seccomp` share this.
+// what the call graph reaches. A library that is linked against and loaded by name as well
+// (a JRE's libnio.so) is reached through the names its loaders look up (call_graph.h).
+// `imgstrip strip` and `imgstrip seccomp` share this.
 #pragma once
 
 #include <set>
