@@ -29,6 +29,7 @@ class Graph {
   std::vector<size_t> bfs_deps(size_t root) const;
   const std::vector<uint32_t>& resolve(size_t obj, const std::string& symbol);
   std::optional<uint32_t> local(size_t obj, uint64_t addr) const;
+  bool cut(size_t obj, const std::string& symbol) const;
   void add_root(uint32_t node, std::string why);
   void reach(uint32_t from, uint32_t to);
   void reach_data(size_t obj, uint64_t addr, uint32_t from, bool whole);
@@ -150,6 +151,11 @@ std::optional<uint32_t> Graph::local(size_t obj, uint64_t addr) const {
   size_t idx = static_cast<size_t>(it - starts.begin()) - 1;
   if (addr >= ends_[obj][idx]) return std::nullopt;
   return offset_[obj] + static_cast<uint32_t>(idx);
+}
+
+bool Graph::cut(size_t obj, const std::string& symbol) const {
+  const auto& c = objs_[obj].cut_imports;
+  return std::find(c.begin(), c.end(), symbol) != c.end();
 }
 
 void Graph::add_root(uint32_t node, std::string why) {
@@ -341,7 +347,7 @@ SyscallAnalysis Graph::run(FallbackPolicy fallback) {
     for (const auto& c : f.calls) {
       if (c.import.empty()) {
         if (auto t = local(o, c.target)) reach(n, *t);
-      } else {
+      } else if (!cut(o, c.import)) {
         for (uint32_t t : resolve(o, c.import))
           reach(n, t);
       }
@@ -389,7 +395,7 @@ SyscallAnalysis Graph::run(FallbackPolicy fallback) {
       std::vector<uint32_t> callees;
       if (c.import.empty()) {
         if (auto t = local(o, c.target)) callees.push_back(*t);
-      } else {
+      } else if (!cut(o, c.import)) {
         callees = resolve(o, c.import);
       }
       for (uint32_t w : callees) {

@@ -29,6 +29,9 @@ struct GraphObject {
   std::vector<size_t> needed;  // DT_NEEDED objects found, in order (indices into the input)
   bool program = false;        // an executable (or the loader): its entry point is a root
   bool dlopened = false;       // loaded with dlopen: its exports are roots
+  // Imported functions whose calls from this object are not followed: the configuration
+  // in the image leaves the code that makes them off (config_gate.h).
+  std::vector<std::string> cut_imports;
 };
 
 // What an unresolved syscall site costs.

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "fs/tree.h"
+#include "seccomp/config_gate.h"
 #include "seccomp/profile.h"
 #include "seccomp/seccomp_analysis.h"
 
@@ -29,6 +30,7 @@ struct ImageSeccomp {
   std::vector<std::string> programs;  // kept executables analysed from their entry point
   std::vector<std::string> dlopened;  // kept shared objects nothing links against
   std::vector<std::string> skipped;   // kept ELF files left out, with the reason
+  std::vector<ConfigGate> gates;      // code the kept configuration turns on or leaves off
   SyscallAnalysis analysis;
   Profile profile;
 };
