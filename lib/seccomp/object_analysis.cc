@@ -53,6 +53,14 @@ const CodeRange* range_of(const std::vector<CodeRange>& ranges, uint64_t addr) {
   return nullptr;
 }
 
+// The index of the instruction at `addr` in `code` (sorted by address).
+std::optional<size_t> index_of(std::span<const Insn> code, uint64_t addr) {
+  auto it = std::lower_bound(code.begin(), code.end(), addr,
+                             [](const Insn& in, uint64_t a) { return in.addr < a; });
+  if (it == code.end() || it->addr != addr) return std::nullopt;
+  return static_cast<size_t>(it - code.begin());
+}
+
 bool is_function_symbol(const ElfSymbol& s) {
   return s.defined() && s.value != 0 && (s.type == STT_FUNC || s.type == STT_GNU_IFUNC);
 }
@@ -219,6 +227,7 @@ void Analyzer::resolve_wrappers() {
     for (size_t fi = 0; fi < out_.functions.size(); ++fi) {
       Function& f = out_.functions[fi];
       auto [b, e] = slices_[fi];
+      std::span<const Insn> code(insns_.data() + b, e - b);
       std::optional<FunctionFlow> flow;
       for (auto& c : f.calls) {
         if (c.number || !c.import.empty()) continue;
@@ -226,11 +235,10 @@ void Analyzer::resolve_wrappers() {
         if (!idx) continue;
         const Function& callee = out_.functions[*idx];
         if (!callee.number_param) continue;
-        if (!flow) flow.emplace(std::span<const Insn>(insns_.data() + b, e - b), model);
-        size_t at = 0;
-        while (b + at < e && insns_[b + at].addr != c.addr)
-          ++at;
-        c.number = flow->trace(at, model.params[static_cast<size_t>(*callee.number_param)]);
+        auto at = index_of(code, c.addr);
+        if (!at) continue;
+        if (!flow) flow.emplace(code, model);
+        c.number = flow->trace(*at, model.params[static_cast<size_t>(*callee.number_param)]);
         if (c.number->param && !f.number_param) {
           f.number_param = c.number->param;
           changed = true;
@@ -268,12 +276,10 @@ void Analyzer::resolve_lookups() {
         auto k = name_argument(c);
         if (!k || static_cast<size_t>(*k) >= model.params.size()) continue;
         if (!done[fi].insert(c.addr).second) continue;
-        auto at = std::lower_bound(code.begin(), code.end(), c.addr,
-                                   [](const Insn& in, uint64_t a) { return in.addr < a; });
-        if (at == code.end() || at->addr != c.addr) continue;
+        auto at = index_of(code, c.addr);
+        if (!at) continue;
         if (!flow) flow.emplace(code, model);
-        ValueSet v = flow->trace(static_cast<size_t>(at - code.begin()),
-                                 model.params[static_cast<size_t>(*k)]);
+        ValueSet v = flow->trace(*at, model.params[static_cast<size_t>(*k)]);
         SymbolLookup l{c.addr, {}, v.unknown, v.why};
         for (int64_t a : v.constants) {
           if (auto name = c_string_at(elf_, static_cast<uint64_t>(a))) {
