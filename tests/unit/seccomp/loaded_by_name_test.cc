@@ -38,6 +38,14 @@ std::string program_flags(const fs::path& dir) {
   return "-O2 -L'" + dir.string() + "' -Wl,--no-as-needed -luser -Wl,-rpath,'" + dir.string() + "'";
 }
 
+// libplug.so, libuser.so and a program linking libuser.so, from `source` (after <dlfcn.h>).
+fs::path plug_program(const fs::path& dir, const std::string& source) {
+  make_plug(dir);
+  make_user(dir);
+  return compile(dir, "prog", "#include <dlfcn.h>\ntypedef long (*fn)(void);\n" + source,
+                 program_flags(dir));
+}
+
 bool chain_has(const SyscallAnalysis& a, std::string_view syscall, std::string_view label) {
   auto nr = syscall_number(a.arch, syscall);
   if (!nr || !a.reasons.count(*nr)) return false;
@@ -51,19 +59,14 @@ bool chain_has(const SyscallAnalysis& a, std::string_view syscall, std::string_v
 TEST_CASE("a DT_NEEDED library a program also looks up with dlsym: the export it names",
           "[seccomp][lookup]") {
   TempDir tmp;
-  make_plug(tmp.path());
-  make_user(tmp.path());
-  auto exe = compile(tmp.path(), "prog", R"(
-#include <dlfcn.h>
-typedef long (*fn)(void);
+  auto exe = plug_program(tmp.path(), R"(
 int main(void) {
   void* h = dlopen("libplug.so", RTLD_NOW);
   if (!h) return 1;
   fn f = (fn)dlsym(h, "plug_entry");
   return f ? (int)f() : 2;
 }
-)",
-                     program_flags(tmp.path()));
+)");
   SyscallAnalysis a = analyze_host({exe});
   INFO(explain_text(a));
   CHECK(allows(a, "sethostname"));
@@ -82,11 +85,7 @@ int main(void) {
 
 TEST_CASE("a name passed through the program's own lookup wrapper", "[seccomp][lookup]") {
   TempDir tmp;
-  make_plug(tmp.path());
-  make_user(tmp.path());
-  auto exe = compile(tmp.path(), "prog", R"(
-#include <dlfcn.h>
-typedef long (*fn)(void);
+  auto exe = plug_program(tmp.path(), R"(
 __attribute__((noipa)) static void* find(void* h, const char* name) {
   void* p = dlsym(h, name);
   return p ? p : dlsym(RTLD_DEFAULT, name);
@@ -96,8 +95,7 @@ int main(void) {
   fn f = (fn)find(h, "plug_entry");
   return f ? (int)f() : 2;
 }
-)",
-                     program_flags(tmp.path()));
+)");
   ObjectAnalysis o = analyze_file(exe);
   bool wrapper = false;
   for (const auto& f : o.functions)
@@ -139,18 +137,13 @@ long jnidemo_helper(void) { return syscall(SYS_kexec_load, 0, 0, 0, 0); }
 TEST_CASE("a name computed at run time is listed, and fails under the fail policy",
           "[seccomp][lookup]") {
   TempDir tmp;
-  make_plug(tmp.path());
-  make_user(tmp.path());
-  auto exe = compile(tmp.path(), "prog", R"(
-#include <dlfcn.h>
-typedef long (*fn)(void);
+  auto exe = plug_program(tmp.path(), R"(
 int main(int argc, char** argv) {
   void* h = dlopen("libplug.so", RTLD_NOW);
   fn f = argc > 1 ? (fn)dlsym(h, argv[1]) : 0;
   return f ? (int)f() : 2;
 }
-)",
-                     program_flags(tmp.path()));
+)");
   SyscallAnalysis a = analyze_host({exe});
   bool listed = false;
   for (const auto& u : a.unresolved)
