@@ -440,7 +440,8 @@ SyscallAnalysis Graph::run(FallbackPolicy fallback) {
         std::string list;
         for (const auto& u : out_.unresolved)
           list += fmt::format("\n  {} {} at {:#x}: {}", u.object, u.function, u.site, u.why);
-        fail("{} system call site(s) with an unknown number:{}", out_.unresolved.size(), list);
+        fail("{} site(s) with an unknown number (system call) or name (symbol lookup):{}",
+             out_.unresolved.size(), list);
       }
       case FallbackPolicy::AllowAllKnown:
         for (int nr : known_syscalls(out_.arch))
