@@ -63,6 +63,16 @@ json analysis_to_json(const ObjectAnalysis& a) {
     if (!f.takes.empty()) jf["t"] = f.takes;
     if (!f.takes_imports.empty()) jf["ti"] = f.takes_imports;
     if (!f.data_uses.empty()) jf["du"] = f.data_uses;
+    if (f.name_param) jf["np"] = *f.name_param;
+    if (!f.lookups.empty()) {
+      json lookups = json::array();
+      for (const auto& l : f.lookups) {
+        json jl = {{"a", l.addr}, {"n", l.names}};
+        if (l.unknown) jl["u"] = l.why;
+        lookups.push_back(std::move(jl));
+      }
+      jf["l"] = std::move(lookups);
+    }
     fns.push_back(std::move(jf));
   }
   json slots = json::array();
@@ -119,6 +129,19 @@ ObjectAnalysis analysis_from_json(const json& j) {
       if (jf.contains("t")) f.takes = jf.at("t").get<std::vector<uint64_t>>();
       if (jf.contains("ti")) f.takes_imports = jf.at("ti").get<std::vector<std::string>>();
       if (jf.contains("du")) f.data_uses = jf.at("du").get<std::vector<uint64_t>>();
+      if (jf.contains("np")) f.name_param = jf.at("np").get<int>();
+      if (jf.contains("l")) {
+        for (const auto& jl : jf.at("l")) {
+          SymbolLookup l;
+          l.addr = jl.at("a").get<uint64_t>();
+          l.names = jl.at("n").get<std::vector<std::string>>();
+          if (jl.contains("u")) {
+            l.unknown = true;
+            l.why = jl.at("u").get<std::string>();
+          }
+          f.lookups.push_back(std::move(l));
+        }
+      }
       a.functions.push_back(std::move(f));
     }
     a.init = j.at("init").get<std::vector<uint64_t>>();

@@ -138,6 +138,14 @@ std::string encode_analysis(const ObjectAnalysis& a) {
     w.addrs(f.takes, 0);
     w.strs(f.takes_imports);
     w.addrs(f.data_uses, 0);
+    w.u(f.name_param ? static_cast<uint64_t>(*f.name_param) + 1 : 0);
+    w.u(f.lookups.size());
+    for (const auto& l : f.lookups) {
+      w.u(l.addr - f.start);
+      w.strs(l.names);
+      w.u(l.unknown ? 1 : 0);
+      if (l.unknown) w.str(l.why);
+    }
   }
   w.addrs(a.init, 0);
   w.addrs(a.fini, 0);
@@ -200,6 +208,14 @@ ObjectAnalysis decode_analysis(std::string_view bytes) {
     f.takes = r.addrs(0);
     f.takes_imports = r.strs();
     f.data_uses = r.addrs(0);
+    if (uint64_t p = r.u()) f.name_param = static_cast<int>(std::min<uint64_t>(p - 1, 64));
+    f.lookups.resize(r.count());
+    for (auto& l : f.lookups) {
+      l.addr = f.start + r.u();
+      l.names = r.strs();
+      l.unknown = r.u() != 0;
+      if (l.unknown) l.why = r.str();
+    }
   }
   a.init = r.addrs(0);
   a.fini = r.addrs(0);

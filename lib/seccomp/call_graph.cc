@@ -6,6 +6,8 @@
 #include <unordered_map>
 
 #include "core/error.h"
+#include "seccomp/kernel_restart.h"
+#include "seccomp/plugin_entry.h"
 
 namespace imgstrip {
 
@@ -27,6 +29,7 @@ class Graph {
   std::vector<size_t> bfs_deps(size_t root) const;
   const std::vector<uint32_t>& resolve(size_t obj, const std::string& symbol);
   std::optional<uint32_t> local(size_t obj, uint64_t addr) const;
+  bool cut(size_t obj, const std::string& symbol) const;
   void add_root(uint32_t node, std::string why);
   void reach(uint32_t from, uint32_t to);
   void reach_data(size_t obj, uint64_t addr, uint32_t from, bool whole);
@@ -148,6 +151,11 @@ std::optional<uint32_t> Graph::local(size_t obj, uint64_t addr) const {
   size_t idx = static_cast<size_t>(it - starts.begin()) - 1;
   if (addr >= ends_[obj][idx]) return std::nullopt;
   return offset_[obj] + static_cast<uint32_t>(idx);
+}
+
+bool Graph::cut(size_t obj, const std::string& symbol) const {
+  const auto& c = objs_[obj].cut_imports;
+  return std::find(c.begin(), c.end(), symbol) != c.end();
 }
 
 void Graph::add_root(uint32_t node, std::string why) {
@@ -319,9 +327,13 @@ SyscallAnalysis Graph::run(FallbackPolicy fallback) {
         add_root(n, fmt::format("address in data of {}", g.path));
     for (uint64_t d : a.data_roots)
       reach_data(o, d, kNone, true);
-    if (g.dlopened)
-      for (const auto& [name, s] : a.exports)
-        if (auto n = local(o, s)) add_root(*n, "exported by a dlopened object");
+    for (const auto& [name, s] : a.exports) {
+      auto convention = plugin_convention(name);
+      if (!convention && !g.dlopened) continue;
+      if (auto n = local(o, s))
+        add_root(*n, convention ? fmt::format("{} entry point, looked up by name", *convention)
+                                : std::string("exported by a dlopened object"));
+    }
   }
 
   // Breadth-first: the first parent of a node is on a shortest chain from a root.
@@ -335,7 +347,7 @@ SyscallAnalysis Graph::run(FallbackPolicy fallback) {
     for (const auto& c : f.calls) {
       if (c.import.empty()) {
         if (auto t = local(o, c.target)) reach(n, *t);
-      } else {
+      } else if (!cut(o, c.import)) {
         for (uint32_t t : resolve(o, c.import))
           reach(n, t);
       }
@@ -347,6 +359,11 @@ SyscallAnalysis Graph::run(FallbackPolicy fallback) {
         reach(n, t);
     for (uint64_t d : f.data_uses)
       reach_data(o, d, n, false);
+    for (const auto& l : f.lookups)
+      for (const auto& name : l.names)
+        if (auto ex = exporters_.find(name); ex != exporters_.end())
+          for (const auto& [obj, addr] : ex->second)
+            if (auto t = local(obj, addr)) reach(n, *t);
   }
   out_.reachable_functions = order.size();
 
@@ -368,15 +385,17 @@ SyscallAnalysis Graph::run(FallbackPolicy fallback) {
       for (int64_t v : s.number.constants)
         if (!explain(static_cast<int>(std::clamp<int64_t>(v, -1, 0x10000)), n, s.addr, ""))
           out_.unresolved.push_back({objs_[o].path, function_label(f), s.addr,
-                                     fmt::format("number {:#x} is not a system call", v), false});
+                                     fmt::format("number {:#x} is not a system call", v), false,
+                                     false});
       if (s.number.unknown)
-        out_.unresolved.push_back({objs_[o].path, function_label(f), s.addr, s.number.why, false});
+        out_.unresolved.push_back(
+            {objs_[o].path, function_label(f), s.addr, s.number.why, false, false});
     }
     for (const auto& c : f.calls) {
       std::vector<uint32_t> callees;
       if (c.import.empty()) {
         if (auto t = local(o, c.target)) callees.push_back(*t);
-      } else {
+      } else if (!cut(o, c.import)) {
         callees = resolve(o, c.import);
       }
       for (uint32_t w : callees) {
@@ -388,24 +407,31 @@ SyscallAnalysis Graph::run(FallbackPolicy fallback) {
         if (!traced) {
           out_.unresolved.push_back({objs_[o].path, function_label(f), c.addr,
                                      fmt::format("argument {} of wrapper {} not traced", p, wname),
-                                     true});
+                                     true, false});
           continue;
         }
         for (int64_t v : c.number->constants)
           if (!explain(static_cast<int>(std::clamp<int64_t>(v, -1, 0x10000)), n, c.addr, wname))
             out_.unresolved.push_back({objs_[o].path, function_label(f), c.addr,
-                                       fmt::format("number {:#x} is not a system call", v), true});
+                                       fmt::format("number {:#x} is not a system call", v), true,
+                                       false});
         if (c.number->unknown)
           out_.unresolved.push_back({objs_[o].path, function_label(f), c.addr,
-                                     fmt::format("number for {}: {}", wname, c.number->why), true});
+                                     fmt::format("number for {}: {}", wname, c.number->why), true,
+                                     false});
         // c.number->param: this function is a wrapper itself; its callers are resolved.
       }
     }
+    for (const auto& l : f.lookups)
+      if (l.unknown)
+        out_.unresolved.push_back({objs_[o].path, function_label(f), l.addr,
+                                   "symbol name not traced: " + l.why, false, true});
     // A wrapper reached other than through a call passes an unknown number.
     if (wrapper_[n] >= 0 && parent_[n] == kNone) unknown_wrappers.insert(n);
     if (wrapper_[n] >= 0 && parent_[n] == kNone)
       out_.unresolved.push_back({objs_[o].path, function_label(f), f.start,
-                                 "syscall wrapper reachable through an indirect call", true});
+                                 "syscall wrapper reachable through an indirect call", true,
+                                 false});
   }
 
   if (!out_.unresolved.empty()) {
@@ -414,7 +440,8 @@ SyscallAnalysis Graph::run(FallbackPolicy fallback) {
         std::string list;
         for (const auto& u : out_.unresolved)
           list += fmt::format("\n  {} {} at {:#x}: {}", u.object, u.function, u.site, u.why);
-        fail("{} system call site(s) with an unknown number:{}", out_.unresolved.size(), list);
+        fail("{} site(s) with an unknown number (system call) or name (symbol lookup):{}",
+             out_.unresolved.size(), list);
       }
       case FallbackPolicy::AllowAllKnown:
         for (int nr : known_syscalls(out_.arch))
@@ -426,6 +453,7 @@ SyscallAnalysis Graph::run(FallbackPolicy fallback) {
         break;
     }
   }
+  add_kernel_restarts(out_);
   return std::move(out_);
 }
 

@@ -1,10 +1,13 @@
 // The call graph of a whole kept set: functions of every object are nodes; edges are direct
 // calls, calls through the PLT/GOT resolved to the defining object in the loader's symbol
 // lookup order, and address-taking (a function whose code forms another function's address
-// may call it indirectly). Roots are the executables' (and the loader's) entry points, every
-// loaded object's init/fini functions and functions whose address is stored in data, and
-// every exported function of objects loaded with dlopen. Only what is reachable from a root
-// counts; the result says, for each system call, who makes it and through which chain.
+// may call it indirectly), and symbol lookups by name (dlsym with a constant name reaches
+// every export of that name). Roots are the executables' (and the loader's) entry points,
+// every loaded object's init/fini functions and functions whose address is stored in data,
+// every exported function of objects loaded with dlopen, and every export named by a plugin
+// convention (plugin_entry.h: JNI's Java_*, PyInit_*...), whoever links against its object.
+// Only what is reachable from a root counts; the result says, for each system call, who
+// makes it and through which chain.
 #pragma once
 
 #include <cstddef>
@@ -26,6 +29,9 @@ struct GraphObject {
   std::vector<size_t> needed;  // DT_NEEDED objects found, in order (indices into the input)
   bool program = false;        // an executable (or the loader): its entry point is a root
   bool dlopened = false;       // loaded with dlopen: its exports are roots
+  // Imported functions whose calls from this object are not followed: the configuration
+  // in the image leaves the code that makes them off (config_gate.h).
+  std::vector<std::string> cut_imports;
 };
 
 // What an unresolved syscall site costs.
@@ -35,6 +41,9 @@ enum class FallbackPolicy : uint8_t {
   // passed anywhere in the loaded code. A syscall instruction whose number is loaded from
   // memory is assumed to repeat a number the reachable code makes elsewhere (glibc's setxid
   // broadcast, for example); it adds nothing, and the report lists it.
+  // A symbol lookup whose name is not traced (NSS and the JVM build theirs) is assumed to
+  // ask for a plugin convention's name or an export of a dlopened object, all roots already;
+  // it adds nothing, and the report lists it.
   AllowWrapperReach,
   AllowAllKnown,  // allow every syscall the table knows
   Fail,           // an Error listing the sites
@@ -56,7 +65,8 @@ struct UnresolvedSite {
   std::string function;
   uint64_t site = 0;
   std::string why;
-  bool wrapper_call = false;  // a call to a wrapper whose number argument is unknown
+  bool wrapper_call = false;   // a call to a wrapper whose number argument is unknown
+  bool symbol_lookup = false;  // a symbol looked up by a name that is not traced
 };
 
 struct SyscallAnalysis {
@@ -64,7 +74,7 @@ struct SyscallAnalysis {
   SyscallSet syscalls;                     // everything the profile must allow
   SyscallSet from_fallback;                // added by the fallback policy alone
   std::map<int, SyscallReason> reasons;    // one shortest explanation per resolved syscall
-  std::vector<UnresolvedSite> unresolved;  // reachable sites without a known number
+  std::vector<UnresolvedSite> unresolved;  // reachable sites without a known number or name
   FallbackPolicy fallback = FallbackPolicy::AllowWrapperReach;
   std::vector<std::string> notes;
   size_t objects = 0, functions = 0, reachable_functions = 0, roots = 0;

@@ -145,6 +145,9 @@ ImageSeccomp seccomp_profile_for(const FileTree& tree, const std::set<std::strin
   SeccompOptions so = settings.analysis;
   so.programs = out.programs;
   so.dlopened = out.dlopened;
+  out.gates = config_gates(tree, kept, out.programs);
+  for (const auto& g : out.gates)
+    if (!g.enabled) so.cut_imports[g.program].push_back(g.import);
   out.analysis = analyze_syscalls(tree, closure, so);
   out.profile = make_profile(out.analysis, settings.profile);
   return out;
@@ -159,7 +162,15 @@ nlohmann::json seccomp_report_json(const ImageSeccomp& s) {
                           {"function", u.function},
                           {"site", fmt::format("{:#x}", u.site)},
                           {"why", u.why},
-                          {"wrapperCall", u.wrapper_call}});
+                          {"wrapperCall", u.wrapper_call},
+                          {"symbolLookup", u.symbol_lookup}});
+  json configuration = json::array();
+  for (const auto& g : s.gates)
+    configuration.push_back({{"program", g.program},
+                             {"what", g.what},
+                             {"calls", g.import},
+                             {"enabled", g.enabled},
+                             {"decidedBy", g.decided_by}});
   json allowed = explain_json(a);
   for (const auto& r : s.profile.from_runtime)
     allowed[r] = {{"runtime", true}};
@@ -182,6 +193,7 @@ nlohmann::json seccomp_report_json(const ImageSeccomp& s) {
               {"explain", std::move(allowed)},
               {"unresolved", std::move(unresolved)},
               {"notes", a.notes},
+              {"configuration", std::move(configuration)},
               {"profile", s.profile.json}};
 }
 

@@ -2,7 +2,9 @@
 // program (its entry point a root), every kept shared object that no kept object lists in
 // DT_NEEDED is taken as loaded with dlopen (php extensions, NSS modules, nginx modules: its
 // exported functions are roots), their ELF closure is analysed and the profile made from
-// what the call graph reaches. `imgstrip strip` and `imgstrip seccomp` share this.
+// what the call graph reaches. A library that is linked against and loaded by name as well
+// (a JRE's libnio.so) is reached through the names its loaders look up (call_graph.h).
+// `imgstrip strip` and `imgstrip seccomp` share this.
 #pragma once
 
 #include <set>
@@ -12,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "fs/tree.h"
+#include "seccomp/config_gate.h"
 #include "seccomp/profile.h"
 #include "seccomp/seccomp_analysis.h"
 
@@ -27,6 +30,7 @@ struct ImageSeccomp {
   std::vector<std::string> programs;  // kept executables analysed from their entry point
   std::vector<std::string> dlopened;  // kept shared objects nothing links against
   std::vector<std::string> skipped;   // kept ELF files left out, with the reason
+  std::vector<ConfigGate> gates;      // code the kept configuration turns on or leaves off
   SyscallAnalysis analysis;
   Profile profile;
 };

@@ -10,6 +10,7 @@
 #include "core/error.h"
 #include "seccomp/decoder.h"
 #include "seccomp/eh_frame.h"
+#include "seccomp/symbol_lookup.h"
 
 namespace imgstrip {
 
@@ -52,6 +53,14 @@ const CodeRange* range_of(const std::vector<CodeRange>& ranges, uint64_t addr) {
   return nullptr;
 }
 
+// The index of the instruction at `addr` in `code` (sorted by address).
+std::optional<size_t> index_of(std::span<const Insn> code, uint64_t addr) {
+  auto it = std::lower_bound(code.begin(), code.end(), addr,
+                             [](const Insn& in, uint64_t a) { return in.addr < a; });
+  if (it == code.end() || it->addr != addr) return std::nullopt;
+  return static_cast<size_t>(it - code.begin());
+}
+
 bool is_function_symbol(const ElfSymbol& s) {
   return s.defined() && s.value != 0 && (s.type == STT_FUNC || s.type == STT_GNU_IFUNC);
 }
@@ -67,6 +76,7 @@ class Analyzer {
   const std::string* import_slot(uint64_t slot) const;
   void analyse_function(Function& f, std::span<const Insn> code);
   void resolve_wrappers();
+  void resolve_lookups();
   void add_data_refs();
   void decode_from(const std::set<uint64_t>& starts, Decoder& dec);
 
@@ -217,6 +227,7 @@ void Analyzer::resolve_wrappers() {
     for (size_t fi = 0; fi < out_.functions.size(); ++fi) {
       Function& f = out_.functions[fi];
       auto [b, e] = slices_[fi];
+      std::span<const Insn> code(insns_.data() + b, e - b);
       std::optional<FunctionFlow> flow;
       for (auto& c : f.calls) {
         if (c.number || !c.import.empty()) continue;
@@ -224,11 +235,10 @@ void Analyzer::resolve_wrappers() {
         if (!idx) continue;
         const Function& callee = out_.functions[*idx];
         if (!callee.number_param) continue;
-        if (!flow) flow.emplace(std::span<const Insn>(insns_.data() + b, e - b), model);
-        size_t at = 0;
-        while (b + at < e && insns_[b + at].addr != c.addr)
-          ++at;
-        c.number = flow->trace(at, model.params[static_cast<size_t>(*callee.number_param)]);
+        auto at = index_of(code, c.addr);
+        if (!at) continue;
+        if (!flow) flow.emplace(code, model);
+        c.number = flow->trace(*at, model.params[static_cast<size_t>(*callee.number_param)]);
         if (c.number->param && !f.number_param) {
           f.number_param = c.number->param;
           changed = true;
@@ -237,6 +247,75 @@ void Analyzer::resolve_wrappers() {
     }
     if (!changed) break;
   }
+}
+
+// Symbol lookups: each call to a lookup function (an import, or a function of this object
+// named like one) or to a lookup wrapper of this object traces the name argument. A name
+// that is the caller's own argument makes the caller a lookup wrapper, resolved at its
+// callers; a wrapper that other objects or pointers can call is a lookup of unknown names.
+void Analyzer::resolve_lookups() {
+  const RegisterModel& model = register_model(out_.arch);
+  auto name_argument = [&](const CallSite& c) -> std::optional<int> {
+    if (!c.import.empty()) return lookup_name_argument(c.import);
+    auto idx = out_.index_at(c.target);
+    if (!idx) return std::nullopt;
+    const Function& callee = out_.functions[*idx];
+    if (auto k = lookup_name_argument(callee.name)) return k;
+    return callee.name_param;
+  };
+  std::vector<std::set<uint64_t>> done(out_.functions.size());
+  for (int round = 0; round < 16; ++round) {
+    bool changed = false;
+    for (size_t fi = 0; fi < out_.functions.size(); ++fi) {
+      Function& f = out_.functions[fi];
+      if (lookup_name_argument(f.name)) continue;  // the lookup function's own code
+      auto [b, e] = slices_[fi];
+      std::span<const Insn> code(insns_.data() + b, e - b);
+      std::optional<FunctionFlow> flow;
+      for (const CallSite& c : f.calls) {
+        auto k = name_argument(c);
+        if (!k || static_cast<size_t>(*k) >= model.params.size()) continue;
+        if (!done[fi].insert(c.addr).second) continue;
+        auto at = index_of(code, c.addr);
+        if (!at) continue;
+        if (!flow) flow.emplace(code, model);
+        ValueSet v = flow->trace(*at, model.params[static_cast<size_t>(*k)]);
+        SymbolLookup l{c.addr, {}, v.unknown, v.why};
+        for (int64_t a : v.constants) {
+          if (auto name = c_string_at(elf_, static_cast<uint64_t>(a))) {
+            l.names.push_back(std::move(*name));
+          } else if (!l.unknown) {
+            l.unknown = true;
+            l.why = fmt::format("{:#x} is not a string in the file", a);
+          }
+        }
+        if (v.param && !f.name_param) {
+          f.name_param = v.param;
+          changed = true;
+        } else if (v.param && *f.name_param != *v.param && !l.unknown) {
+          l.unknown = true;
+          l.why = "the name is one of two arguments";
+        }
+        if (!l.names.empty() || l.unknown) f.lookups.push_back(std::move(l));
+      }
+    }
+    if (!changed) break;
+  }
+  std::set<uint64_t> pointed(out_.data_refs.begin(), out_.data_refs.end());
+  for (const auto& s : out_.data_slots)
+    if (s.function) pointed.insert(s.function);
+  for (const auto& f : out_.functions)
+    pointed.insert(f.takes.begin(), f.takes.end());
+  for (const auto& [name, start] : out_.exports)
+    pointed.insert(start);
+  for (Function& f : out_.functions)
+    if (f.name_param && !lookup_name_argument(f.name) && pointed.count(f.start))
+      f.lookups.push_back({f.start,
+                           {},
+                           true,
+                           fmt::format("the name is argument {} of a lookup wrapper that is "
+                                       "exported or called through a pointer",
+                                       *f.name_param)});
 }
 
 void Analyzer::add_data_refs() {
@@ -445,6 +524,7 @@ ObjectAnalysis Analyzer::run() {
     if (s.visibility == STV_HIDDEN || s.visibility == STV_INTERNAL) continue;
     if (auto idx = out_.index_at(s.value)) out_.exports.emplace(s.name, out_.functions[*idx].start);
   }
+  resolve_lookups();
   return std::move(out_);
 }
 

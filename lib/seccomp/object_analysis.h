@@ -33,6 +33,16 @@ struct CallSite {
   std::optional<ValueSet> number;
 };
 
+// A call that looks a symbol up by name (symbol_lookup.h), or a lookup wrapper reached in a
+// way its callers' names cannot be traced (exported, or its address taken): the names the
+// function it returns can have.
+struct SymbolLookup {
+  uint64_t addr = 0;               // the call (for a wrapper: its start)
+  std::vector<std::string> names;  // constant names
+  bool unknown = false;            // a name computed at run time (or not a string)
+  std::string why;
+};
+
 struct Function {
   uint64_t start = 0;
   uint64_t end = 0;
@@ -43,6 +53,8 @@ struct Function {
   std::vector<std::string> takes_imports;  // imported symbols whose address it loads
   std::vector<uint64_t> data_uses;         // data addresses its code names (see DataSlot)
   std::optional<int> number_param;         // a syscall wrapper: the number is this argument
+  std::vector<SymbolLookup> lookups;       // symbols it looks up by name
+  std::optional<int> name_param;           // a lookup wrapper: the symbol name is this argument
 };
 
 // A word of data holding an address of this object (a relative relocation): of a function
@@ -54,7 +66,7 @@ struct DataSlot {
 };
 
 struct ObjectAnalysis {
-  static constexpr int kFormat = 4;  // bump when the analysis changes (invalidates caches)
+  static constexpr int kFormat = 5;  // bump when the analysis changes (invalidates caches)
 
   Arch arch = Arch::X86_64;
   std::optional<uint64_t> entry;     // start of the function at e_entry

@@ -80,6 +80,8 @@ SyscallAnalysis analyze_syscalls(const RootFs& fs, const ElfClosure& closure,
     g.analysis = results[i];
     g.dlopened = dlopened.count(o.path) > 0;
     g.program = is_program(o) && !g.dlopened;
+    if (auto c = options.cut_imports.find(o.path); c != options.cut_imports.end())
+      g.cut_imports = c->second;
     graph.push_back(std::move(g));
   }
   for (size_t i = 0; i < objects.size(); ++i) {

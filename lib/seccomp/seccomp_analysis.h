@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,9 @@ struct SeccompOptions {
   // Real paths of the programs (entry points are roots). Empty: every root of the closure
   // that is not dlopened. Loaders (PT_INTERP targets) are programs either way.
   std::vector<std::string> programs;
+  // Real path of an object -> imported functions whose calls from it are not followed
+  // (GraphObject::cut_imports).
+  std::map<std::string, std::vector<std::string>> cut_imports;
   size_t max_file_size = size_t{1} << 30;
   unsigned jobs = 0;  // analysis threads; 0: one per core
 };

@@ -1,0 +1,88 @@
+// Configuration gates: php-fpm's request_slowlog_timeout read from pool files, the gate
+// decided from the kept files of a tree, and a cut import leaving its syscall out.
+#include <catch2/catch.hpp>
+
+#include <memory>
+
+#include "core/tempdir.h"
+#include "fs/content_store.h"
+#include "seccomp/config_gate.h"
+#include "seccomp_test_util.h"
+
+using namespace imgstrip;
+using namespace imgstrip::seccomp_test;
+
+namespace {
+
+FileTree tree_with(const std::vector<std::pair<std::string, std::string>>& files) {
+  auto store = std::make_shared<ContentStore>();
+  FileTree tree(store);
+  for (const auto& [path, data] : files) {
+    Entry e;
+    e.path = path;
+    e.size = data.size();
+    e.content = store->append(data);
+    tree.insert(e);
+  }
+  return tree;
+}
+
+}  // namespace
+
+TEST_CASE("request_slowlog_timeout in php-fpm pool files", "[seccomp][config]") {
+  CHECK_FALSE(fpm_slowlog_on(""));
+  CHECK_FALSE(
+      fpm_slowlog_on("[www]\n;request_slowlog_timeout = 5s\n# request_slowlog_timeout = 1\n"));
+  CHECK_FALSE(fpm_slowlog_on("request_slowlog_timeout = 0\nrequest_slowlog_timeout=0s\r\n"));
+  CHECK_FALSE(fpm_slowlog_on("request_slowlog_timeout = '000m' ; off\n"));
+  CHECK_FALSE(fpm_slowlog_on("request_slowlog_timeout_x = 5s\nslowlog = /var/log/slow\n"));
+  CHECK_FALSE(fpm_slowlog_on("request_slowlog_timeout\n"));  // no value: not a setting
+
+  auto on = fpm_slowlog_on("[www]\nuser = www-data\n  request_slowlog_timeout = 5s ; slow\n");
+  REQUIRE(on);
+  CHECK(on->line == 3);
+  CHECK(on->text == "request_slowlog_timeout = 5s ; slow");
+  // A value from the environment may be anything: on.
+  CHECK(fpm_slowlog_on("request_slowlog_timeout = ${SLOWLOG}"));
+  CHECK(fpm_slowlog_on("request_slowlog_timeout="));  // php-fpm refuses it; not read as off
+}
+
+TEST_CASE("the slow-log gate is decided from kept files only", "[seccomp][config]") {
+  const std::string pool = "etc/php/8.2/fpm/pool.d/www.conf";
+  const std::string fpm = "usr/sbin/php-fpm8.2";
+  FileTree off = tree_with({{pool, "[www]\n;request_slowlog_timeout = 0\n"},
+                            {"opt/extra.conf", "request_slowlog_timeout = 5s\n"}});
+  auto gates = config_gates(off, {pool}, {fpm, "usr/sbin/nginx"});
+  REQUIRE(gates.size() == 1);  // nginx has none
+  CHECK(gates[0].program == fpm);
+  CHECK(gates[0].import == "ptrace");
+  CHECK_FALSE(gates[0].enabled);  // opt/extra.conf says 5s, but it is not kept
+  CHECK(gates[0].decided_by.find("1 read") != std::string::npos);
+
+  gates = config_gates(off, {pool, "opt/extra.conf"}, {fpm});
+  REQUIRE(gates.size() == 1);
+  CHECK(gates[0].enabled);
+  CHECK(gates[0].decided_by == "opt/extra.conf:1: request_slowlog_timeout = 5s");
+
+  CHECK(config_gates(off, {pool}, {"usr/sbin/nginx"}).empty());
+}
+
+TEST_CASE("a cut import: its calls are not followed", "[seccomp][config]") {
+  TempDir tmp;
+  auto exe = compile(tmp.path(), "tracer", R"(
+#include <sys/ptrace.h>
+#include <unistd.h>
+int main(int argc, char** argv) {
+  (void)argv;
+  if (argc > 2) return (int)ptrace(PTRACE_ATTACH, (pid_t)argc, 0, 0);
+  return (int)getppid();
+}
+)",
+                     "-O2");
+  CHECK(allows(analyze_host({exe}), "ptrace"));
+  SeccompOptions cut;
+  cut.cut_imports[exe.relative_path().string()] = {"ptrace"};
+  SyscallAnalysis a = analyze_host({exe}, cut);
+  CHECK_FALSE(allows(a, "ptrace"));
+  CHECK(allows(a, "getppid"));
+}
