@@ -7,10 +7,9 @@ cd "$(dirname "$0")/.."
 SECONDS_EACH=${FUZZ_SECONDS:-10}
 BUILD=${FUZZ_BUILD_DIR:-build-fuzz}
 TARGETS=(fuzz_pkgdb_dpkg fuzz_pkgdb_apk fuzz_pkgdb_rpm_header fuzz_pkgdb_bdb_hash fuzz_elf_reader
-TARGETS=(fuzz_pkgdb_dpkg fuzz_pkgdb_apk fuzz_pkgdb_rpm_header fuzz_pkgdb_bdb_hash fuzz_elf_reader
          fuzz_seccomp_analyze fuzz_resolve_node_scan fuzz_resolve_java_manifest
          fuzz_resolve_java_shell fuzz_resolve_java_jar fuzz_resolve_perl_modules
-         fuzz_resolve_python_imports)
+         fuzz_resolve_python_imports fuzz_seccomp_config_gate)
 CC=clang CXX=clang++ cmake -S . -B "$BUILD" -DIMGSTRIP_FUZZ=ON -DIMGSTRIP_TESTS=OFF \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$BUILD" -j "$(nproc)" --target "${TARGETS[@]}" >/dev/null
