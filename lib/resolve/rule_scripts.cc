@@ -94,6 +94,15 @@ void keep_shell_words(ResolveContext& ctx, const std::string& from, std::string_
                             "command in " + abs_path(from) + ":" + std::to_string(w.line), from});
     }
   }
+  // "$bindir/resolveip": the name, if it is a command of the image.
+  for (auto& w : variable_dir_names(text)) {
+    if (auto found = find_command(ctx.tree, w.text, ctx.path_dirs)) {
+      ctx.keep.add(*found, {ReasonKind::Command,
+                            "command in " + abs_path(from) + ":" + std::to_string(w.line) +
+                                " (through a variable directory)",
+                            from});
+    }
+  }
   for (auto& ref : absolute_paths(text))
     ctx.keep_reference(from, ref, ReasonKind::Command);
 }

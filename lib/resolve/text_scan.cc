@@ -1,5 +1,8 @@
 #include "resolve/text_scan.h"
 
+#include <cctype>
+#include <cstring>
+
 #include <set>
 
 #include "core/path.h"
@@ -133,6 +136,51 @@ std::vector<TextRef> shell_words(std::string_view text) {
       i = j;
     }
   });
+  return out;
+}
+
+std::vector<TextRef> variable_dir_names(std::string_view text) {
+  std::vector<TextRef> out;
+  std::set<std::string> seen;
+  size_t line = 1;
+  bool comment = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '\n') {
+      ++line;
+      comment = false;
+      continue;
+    }
+    if (comment) continue;
+    if (c == '#' && (i == 0 || text[i - 1] == ' ' || text[i - 1] == '\t' || text[i - 1] == '\n')) {
+      comment = true;
+      continue;
+    }
+    if (c != '$') continue;
+    // $name/... or ${name}/...: the word's last component.
+    size_t j = i + 1;
+    if (j < text.size() && text[j] == '{') {
+      size_t close = text.find('}', j);
+      if (close == std::string_view::npos || close - j > 64) continue;
+      j = close + 1;
+    } else {
+      while (j < text.size() &&
+             (std::isalnum(static_cast<unsigned char>(text[j])) || text[j] == '_'))
+        ++j;
+    }
+    if (j >= text.size() || text[j] != '/') continue;
+    size_t end = j;
+    while (end < text.size() && (std::isalnum(static_cast<unsigned char>(text[end])) ||
+                                 std::strchr("/._+-", text[end]) != nullptr)) {
+      ++end;
+    }
+    std::string_view word = text.substr(j, end - j);
+    size_t slash = word.rfind('/');
+    std::string name(word.substr(slash + 1));
+    if (name.empty() || name == "." || name == ".." || !seen.insert(name).second) continue;
+    out.push_back({name, line});
+    i = end - 1;
+  }
   return out;
 }
 

@@ -35,6 +35,10 @@ std::vector<TextRef> absolute_paths(std::string_view text);
 // Words of a shell script that could be command names ("nginx", "envsubst", "[", "php-fpm8.2"),
 // without comments; each distinct word once, at its first line.
 std::vector<TextRef> shell_words(std::string_view text);
+// File names a shell script reaches through a variable directory ("$bindir/resolveip",
+// "${BASEDIR}/bin/mariadbd": "resolveip", "mariadbd"), each once, at its first line; the
+// caller looks them up as commands.
+std::vector<TextRef> variable_dir_names(std::string_view text);
 // True when the path has glob characters (*, ?, [).
 bool has_glob(std::string_view path);
 

@@ -212,3 +212,22 @@ TEST_CASE("rules: Cmd arguments relative to the working directory") {
     by_entrypoint = by_entrypoint || reason.kind == ReasonKind::Entrypoint;
   CHECK(by_entrypoint);
 }
+
+TEST_CASE("rules: commands a shell script runs through a variable directory") {
+  TreeBuilder b;
+  b.file("bin/sh", "sh", 0755)
+      .file("usr/bin/resolveip", "r", 0755)
+      .file("usr/sbin/mariadbd", "m", 0755)
+      .file("usr/bin/unused", "u", 0755)
+      .file("usr/bin/install-db",
+            "#!/bin/sh\n# $x/unused in a comment\nresolveip=\"$bindir/resolveip\"\n"
+            "\"${sbindir}/mariadbd\" --bootstrap\n",
+            0755);
+  FileTree tree = b.build();
+  Resolution r = resolve(tree, config_json(R"({"Cmd":["/usr/bin/install-db"]})"), StripRequest{});
+  CHECK(r.keep.contains("usr/bin/resolveip"));
+  CHECK(r.keep.contains("usr/sbin/mariadbd"));
+  CHECK_FALSE(r.keep.contains("usr/bin/unused"));
+  CHECK(first_reason(r, "usr/bin/resolveip") ==
+        "command in /usr/bin/install-db:3 (through a variable directory)");
+}
