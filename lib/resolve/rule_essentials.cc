@@ -99,11 +99,15 @@ class EssentialsRule : public Rule {
                             {ReasonKind::Essential, "essential: --keep-tzdata", ""});
         }
       });
-    if (ctx.keep_locales)
-      once(locales_, [&] {
+    once(locales_, [&] {
+      if (ctx.keep_locales) {
         ctx.keep.add_tree("usr/lib/locale", {ReasonKind::Essential,
                                              "essential: locales (the image sets a language)", ""});
-      });
+      }
+      // C.UTF-8, the locale containers default to and tools ask for by name (initdb).
+      for (const char* c : {"usr/lib/locale/C.utf8", "usr/lib/locale/C.UTF-8"})
+        ctx.keep.add_tree(c, {ReasonKind::Essential, "essential: the C.UTF-8 locale", ""});
+    });
     if (ess.gconv && ctx.uses_iconv)
       once(gconv_, [&] {
         for (const char* pattern : {"/usr/lib/*/gconv", "/usr/lib64/gconv", "/usr/lib/gconv",

@@ -231,3 +231,17 @@ TEST_CASE("rules: commands a shell script runs through a variable directory") {
   CHECK(first_reason(r, "usr/bin/resolveip") ==
         "command in /usr/bin/install-db:3 (through a variable directory)");
 }
+
+TEST_CASE("rules: the C.UTF-8 locale stays; other compiled locales only for a language") {
+  TreeBuilder b;
+  b.file("usr/bin/app", "a", 0755)
+      .file("usr/lib/locale/C.utf8/LC_CTYPE", "ctype")
+      .file("usr/lib/locale/locale-archive", "all");
+  FileTree tree = b.build();
+  Resolution plain = resolve(tree, config_json(R"({"Cmd":["/usr/bin/app"]})"), StripRequest{});
+  CHECK(plain.keep.contains("usr/lib/locale/C.utf8/LC_CTYPE"));
+  CHECK_FALSE(plain.keep.contains("usr/lib/locale/locale-archive"));
+  Resolution lang = resolve(
+      tree, config_json(R"({"Env":["LANG=de_DE.UTF-8"],"Cmd":["/usr/bin/app"]})"), StripRequest{});
+  CHECK(lang.keep.contains("usr/lib/locale/locale-archive"));
+}
