@@ -16,7 +16,7 @@ http() {
   local out
   out=$(curl -s -m 10 -X "$method" -w '\n%{http_code}' "$@" "$url") || out=$'\n'"curl-failed"
   local status=${out##*$'\n'} body=${out%$'\n'*}
-  printf '%s %s -> %s %s\n' "$method" "${url#http://*/}" "$status" "$(tr '\n' ' ' <<<"$body" | sed 's/ *$//')" | normalise
+  printf '%s /%s -> %s %s\n' "$method" "${url#http://*/}" "$status" "$(tr '\n' ' ' <<<"$body" | sed 's/ *$//')" | normalise
 }
 
 # http_ready URL: exit 0 when the URL answers with any HTTP status.

@@ -16,7 +16,7 @@ case ${1:?} in
     http POST "$base/notes" "${json[@]}" -d '{"title":"to delete"}'
     http POST "$base/notes" "${json[@]}" -d '{"body":"no title"}'
     http POST "$base/notes" "${json[@]}" -d '{"title": tru'
-    echo "GET notes/1 etag headers: $(curl -s -m 10 -D - -o /dev/null "$base/notes/1" | grep -ciE '^etag: "[0-9a-f]{16}"')"
+    echo "GET /notes/1 etag headers: $(curl -s -m 10 -D - -o /dev/null "$base/notes/1" | grep -ciE '^etag: "[0-9a-f]{16}"')"
     http GET "$base/notes/1"
     http GET "$base/notes/2"
     http DELETE "$base/notes/3"
