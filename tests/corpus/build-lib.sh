@@ -7,10 +7,11 @@ CORPUS_FIXTURES=${IMGSTRIP_FIXTURES:-/var/tmp/imgstrip-fixtures}
 # corpus_key PATH...: 12 hex digits over the names and contents of every file under the
 # given files and folders (sorted, so the key does not depend on the file system order),
 # leaving out the harness's own files, which do not go into the image (exercise.sh,
-# run.sh, strip.args).
+# run.sh, strip.args, expected.out, README).
 corpus_key() {
   local f
-  find "$@" -type f ! -name '*.swp' ! -name exercise.sh ! -name run.sh ! -name strip.args -print0 |
+  find "$@" -type f ! -name '*.swp' ! -name exercise.sh ! -name run.sh ! -name strip.args \
+    ! -name expected.out ! -name 'README*' -print0 |
     sort -z | while IFS= read -r -d '' f; do
     printf '%s\0' "${f##*/tests/corpus/}"
     sha256sum <"$f"
