@@ -157,9 +157,10 @@ _corpus_session() (
     envs+=("$WITH_PORT_ENV=$wport")
     with_name=$CORPUS_PREFIX$app-$label-$WITH
     # The companion is a container in both backends: of the same kind with the same
-    # podman flags beside a container; the original with podman's defaults beside a
-    # traced app (it only has to serve it).
-    local with_kind=$kind
+    # podman flags beside a container (CORPUS_WITH_KIND=orig: always the original, to
+    # see the app's own result); the original with podman's defaults beside a traced app
+    # (it only has to serve it).
+    local with_kind=${CORPUS_WITH_KIND:-$kind}
     [ "$backend" = container ] && with_flags=("${flags[@]}")
     [ "$backend" = trace ] && with_kind=orig
     _corpus_with_start || { echo "companion $WITH did not start"; _corpus_with_stop; return 1; }
