@@ -380,4 +380,4 @@ corpus_require() {
   for t in "$@"; do command -v "$t" >/dev/null || missing+=("$t"); done
   [ ${#missing[@]} -eq 0 ] || { echo "missing tools: ${missing[*]} (scripts/setup.sh installs them)" >&2; return 1; }
 }
-CORPUS_TOOLS=(podman mmdebstrap strace unshare jq curl python3 npm javac jar psql mariadb flock tar)
+CORPUS_TOOLS=(podman mmdebstrap strace unshare jq curl python3 npm javac jar psql mariadb flock tar column ps)
