@@ -10,7 +10,7 @@ mkdir -p "$datadir" /run/mysqld
 chown mysql:mysql "$datadir" /run/mysqld
 if [ ! -d "$datadir/mysql" ]; then
   mariadb-install-db --user=mysql --datadir="$datadir" --skip-test-db \
-    --auth-root-authentication-method=socket >/dev/null
+    --auth-root-authentication-method=socket
   sock=/run/mysqld/init.sock
   mariadbd --user=mysql --datadir="$datadir" --skip-networking --socket="$sock" &
   pid=$!
