@@ -85,14 +85,19 @@ corpus_build() {
 corpus_strip() {
   local app=$1 dir=$CORPUS_WORK/$1
   local image stripped stamp with
-  with=$(corpus_with "$app")
-  if [ -n "$with" ]; then
-    corpus_strip "$with" || { echo "(stripping $app's companion $with)" >&2; return 1; }
-  fi
   image=$(corpus_image "$app")
   stripped=$(corpus_stripped_image "$app")
+  with=$(corpus_with "$app")
+  if [ -n "$with" ]; then
+    corpus_strip "$with" || {
+      echo "(stripping $app's companion $with)" >&2
+      podman rmi -f "$stripped" >/dev/null 2>&1  # no stale stripped image of this app either
+      rm -f "$dir/strip.stamp"
+      return 1
+    }
+  fi
   mkdir -p "$dir"
-  [ -x "${IMGSTRIP:-}" ] || { echo "IMGSTRIP (${IMGSTRIP:-unset}) is not an executable" >&2; return 1; }
+  _corpus_imgstrip_ready || return 1
   stamp="$(podman image inspect --format '{{.Id}}' "$image") $(cat "$CORPUS_DIR/$app/strip.args") $(stat -c '%Y %s' "$IMGSTRIP")"
   if [ "$(cat "$dir/strip.stamp" 2>/dev/null)" = "$stamp" ] && podman image exists "$stripped"; then
     return 0
@@ -104,10 +109,16 @@ corpus_strip() {
   read -r -a args <"$CORPUS_DIR/$app/strip.args"
   local cache=()
   [ -n "${CORPUS_SECCOMP_CACHE:-}" ] && cache=(--seccomp-cache "$CORPUS_SECCOMP_CACHE")
-  "$IMGSTRIP" -q -i "docker-archive:$dir/orig.tar" "${args[@]}" "${cache[@]}" \
-    -t "docker-archive:$dir/stripped.tar:$stripped" --json --report "$dir/report.json" \
-    --seccomp-out "$dir/profile.json" >"$dir/summary.json" 2>"$dir/strip.err"
-  rc=$?
+  local try
+  for try in 1 2; do
+    "$IMGSTRIP" -q -i "docker-archive:$dir/orig.tar" "${args[@]}" "${cache[@]}" \
+      -t "docker-archive:$dir/stripped.tar:$stripped" --json --report "$dir/report.json" \
+      --seccomp-out "$dir/profile.json" >"$dir/summary.json" 2>"$dir/strip.err"
+    rc=$?
+    # 126/127: the binary was being replaced (a rebuild); wait for it and try again.
+    [ $rc -eq 126 ] || [ $rc -eq 127 ] || break
+    _corpus_imgstrip_ready || break
+  done
   rm -f "$dir/orig.tar"
   if [ $rc -ne 0 ]; then
     echo "imgstrip exited $rc:" >&2
@@ -119,10 +130,24 @@ corpus_strip() {
   echo "$stamp" >"$dir/strip.stamp"
 }
 
+# _corpus_imgstrip_ready: IMGSTRIP is an executable, non-empty file (waits up to 5 minutes
+# while it is rebuilt: it may be missing or empty for a while).
+_corpus_imgstrip_ready() {
+  local i
+  for i in $(seq 1 150); do
+    [ -x "${IMGSTRIP:-}" ] && [ -s "$IMGSTRIP" ] && return 0
+    [ "$i" = 1 ] && echo "waiting for ${IMGSTRIP:-IMGSTRIP (unset)} to be built..." >&2
+    sleep 2
+  done
+  echo "IMGSTRIP (${IMGSTRIP:-unset}) is not an executable" >&2
+  return 1
+}
+
 # --- running an app --------------------------------------------------------------------
 # A session starts the app (and its companion), waits until `exercise.sh ready` passes,
 # runs each phase of exercise.sh (restarting in between), then stops everything. The
-# answers go to stdout; logs to $CORPUS_WORK/APP/LABEL.*.
+# answers go to stdout, with a line starting "!! " where the app or its companion did
+# not get ready (the session then returns 1); logs to $CORPUS_WORK/APP/LABEL.*.
 #
 #   corpus_run APP orig|stripped LABEL [PODMAN_FLAGS...]   in podman containers
 #   corpus_trace APP orig|stripped LABEL STRACE_FLAGS...   from the unpacked image under
@@ -163,7 +188,11 @@ _corpus_session() (
     local with_kind=${CORPUS_WITH_KIND:-$kind}
     [ "$backend" = container ] && with_flags=("${flags[@]}")
     [ "$backend" = trace ] && with_kind=orig
-    _corpus_with_start || { echo "companion $WITH did not start"; _corpus_with_stop; return 1; }
+    if ! _corpus_with_start 2>>"$dir/$label.$WITH.log"; then
+      echo "!! companion $WITH did not get ready (see $label.$WITH.log)"
+      _corpus_with_stop
+      return 1
+    fi
   fi
   local limit=$READY_TIMEOUT
   [ "$backend" = trace ] && limit=$((READY_TIMEOUT * ${CORPUS_TRACE_SLOWDOWN:-4}))
@@ -172,7 +201,9 @@ _corpus_session() (
   while [ "$phase" -le "$PHASES" ]; do
     if [ "$phase" -gt 1 ]; then
       if [ "$RESTART" = with ]; then
-        _corpus_with_stop; _corpus_with_start || echo "companion $WITH did not restart"
+        _corpus_with_stop
+        _corpus_with_start 2>>"$dir/$label.$WITH.log" ||
+          echo "!! companion $WITH did not get ready after its restart (see $label.$WITH.log)"
       else
         _corpus_app_stop "$((phase - 1))"; _corpus_app_start "$phase"
       fi
@@ -180,7 +211,7 @@ _corpus_session() (
     local alive=(_corpus_container_running "$name")
     [ "$backend" = trace ] && alive=(_corpus_tracer_running "$dir/$label.tracer")
     if ! _corpus_wait "$limit" "$app" "$port" "$wport" "${alive[@]}" 2>>"$dir/$label.log"; then
-      echo "phase $phase: $app did not get ready (see $label.log)"
+      echo "!! phase $phase: $app did not get ready (see $label.log)"
       rc=1
       break
     fi
@@ -225,8 +256,7 @@ _corpus_with_start() {
     for e in "${ENVS[@]}"; do args+=(-e "$e"); done
     for v in "${!VOLUMES[@]}"; do args+=(-v "$n-v$v:${VOLUMES[$v]}"); done
     _corpus_podman_run "$n" "$image" "${args[@]}" "${with_flags[@]}" || return 1
-    _corpus_wait "$READY_TIMEOUT" "$w" "$wport" "" _corpus_container_running "$n" ||
-      { podman logs "$n" 2>&1 | tail -20 >&2; return 1; }
+    _corpus_wait "$READY_TIMEOUT" "$w" "$wport" "" _corpus_container_running "$n"
   )
 }
 _corpus_with_stop() {
@@ -249,7 +279,8 @@ _corpus_app_start() {
     local args=() e v
     for e in "${envs[@]}"; do args+=(-e "$e"); done
     for v in "${!VOLUMES[@]}"; do args+=(-v "$name-v$v:${VOLUMES[$v]}"); done
-    _corpus_podman_run "$name" "$image" "${args[@]}" "${flags[@]}" || return 1
+    # podman's own errors (the runtime failing to start it) go to the session's log.
+    _corpus_podman_run "$name" "$image" "${args[@]}" "${flags[@]}" 2>>"$dir/$label.log" || return 1
     # The seccomp mode of the container's first process, as the host sees it.
     local pid
     pid=$(podman container inspect --format '{{.State.Pid}}' "$name" 2>/dev/null)
