@@ -15,12 +15,12 @@ TEST_PKGS=(
   checkpolicy semodule-utils policycoreutils selinux-policy-default secilc setools apparmor
 )
 
-# Test images: Java apps are compiled on the host, Node apps' dependencies come from npm,
-# the PostgreSQL exercise speaks psql. A machine that already has these tools (from
-# another source) keeps them.
-command -v javac >/dev/null 2>&1 || TEST_PKGS+=(openjdk-17-jdk-headless)
-command -v npm >/dev/null 2>&1 || TEST_PKGS+=(npm)
-command -v psql >/dev/null 2>&1 || TEST_PKGS+=(postgresql-client)
+# Tools the corpus (tests/corpus) drives from the host, checked by command: a machine may
+# have them from elsewhere (e.g. npm bundled with another nodejs build).
+TEST_COMMANDS=(
+  npm:npm javac:openjdk-17-jdk-headless jar:openjdk-17-jdk-headless psql:postgresql-client
+  mariadb:mariadb-client column:bsdextrautils ps:procps unshare:util-linux flock:util-linux
+)
 
 missing=()
 for p in "${BUILD_PKGS[@]}" "${TEST_PKGS[@]}"; do
@@ -28,6 +28,10 @@ for p in "${BUILD_PKGS[@]}" "${TEST_PKGS[@]}"; do
     missing+=("$p")
   fi
 done
+for cp in "${TEST_COMMANDS[@]}"; do
+  command -v "${cp%%:*}" >/dev/null 2>&1 || missing+=("${cp#*:}")
+done
+mapfile -t missing < <(printf '%s\n' "${missing[@]}" | awk 'NF && !seen[$0]++')
 
 if [ "${#missing[@]}" -eq 0 ]; then
   echo "setup: all dependencies present"

@@ -123,13 +123,5 @@ run_image() {
   podman run -d --name "$name" --rm --runtime runc --network host \
     --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 -e PORT="$port" "$@" "$image" >/dev/null
 }
-# guestbook PORT: the five coursework inputs, then the list; status and body each.
-guestbook() {
-  local url="http://127.0.0.1:$1/index.php"
-  curl -s -m 5 -w ' [%{http_code}]\n' -d 'user=alice&suggestion=More tea in the kitchen' "$url"
-  curl -s -m 5 -w ' [%{http_code}]\n' -X POST "$url"
-  curl -s -m 5 -w ' [%{http_code}]\n' -d 'user=bob' "$url"
-  curl -s -m 5 -w ' [%{http_code}]\n' -d 'suggestion=Longer lunch breaks' "$url"
-  curl -s -m 5 -w ' [%{http_code}]\n' --data-urlencode "user=o'brien" --data-urlencode "suggestion='" "$url"
-  curl -s -m 5 -w ' [%{http_code}]\n' "$url"
-}
+# guestbook PORT: the five coursework inputs, then the list (shared with the corpus).
+source "$(dirname "${BASH_SOURCE[0]}")/../corpus/exercise-lib.sh"

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# The corpus of real applications (tests/corpus/*/): for each app the image builds
+# (cached), the original answers its exercise as recorded (expected.out), imgstrip strips
+# it with the app's strip.args, the stripped image answers identically under podman's
+# default seccomp profile and under its own baked profile (--seccomp-policy=image), and
+# every syscall the stripped app makes under strace -f is in that profile
+# (scripts/soundness.sh). CORPUS_APPS="a b" limits the run to some apps.
+source "$(dirname "$0")/lib.sh"
+REPO=$(cd "$(dirname "$0")/../.." && pwd)
+source "$REPO/tests/corpus/lib.sh"
+CORPUS_WORK=$WORK/corpus
+CORPUS_PREFIX=imgstrip-e2e-corpus-$$-
+corpus_init
+trap 'corpus_cleanup; cleanup' EXIT
+export CORPUS_WORK CORPUS_PREFIX IMGSTRIP
+
+check "the corpus's tools are installed (${CORPUS_TOOLS[*]})" corpus_require "${CORPUS_TOOLS[@]}"
+if [ -n "${CORPUS_APPS:-}" ]; then read -r -a apps <<<"$CORPUS_APPS"; else mapfile -t apps < <(corpus_apps); fi
+check "the corpus has its apps ($(corpus_apps | wc -l))" test "$(corpus_apps | wc -l)" -ge 9
+
+# ran_ok FILE: a session's answers, without a "!! ... did not get ready" line (the app's
+# or its companion's); app_started FILE: without the app's own.
+ran_ok() { test -s "$1" && ! grep -q '^!! ' "$1"; }
+app_started() { ! grep -q '^!! phase' "$1"; }
+
+for app in "${apps[@]}"; do
+  d=$CORPUS_WORK/$app
+  mkdir -p "$d"
+  args=$(cat "$REPO/tests/corpus/$app/strip.args")
+  echo "-- $app (strip $args)"
+  t=$SECONDS
+  check "$app: the image builds" corpus_build "$app"
+  corpus_run "$app" orig orig >"$d/orig.out"
+  check "$app: the original answers its exercise" ran_ok "$d/orig.out"
+  check "$app: the original's answers are the recorded ones (expected.out)" \
+    diff "$REPO/tests/corpus/$app/expected.out" "$d/orig.out"
+  if out=$(corpus_strip "$app" 2>&1); then
+    pass "$app: imgstrip $args exits 0"
+  else
+    fail "$app: imgstrip $args exits 0" "$out"
+    for c in "answers identically" "answers identically under its own profile" "soundness"; do
+      fail "$app: stripped: $c" "no stripped image"
+    done
+    continue
+  fi
+  echo "  $(jq -r '"\(.bytes.before) -> \(.bytes.after) bytes, \(.seccomp.allowed) syscalls allowed"' "$d/summary.json")"
+  corpus_run "$app" stripped strip >"$d/strip.out"
+  check "$app: stripped: answers identically (podman's default seccomp)" diff "$d/orig.out" "$d/strip.out"
+  grep -h '^!! ' "$d/strip.out" | sed 's/^/  /'
+  if ! app_started "$d/strip.out"; then
+    echo "  the stripped app did not start: $(grep -v '^$' "$d/strip.log" 2>/dev/null | tail -3 | cut -c1-200 | tr '\n' '|')"
+    fail "$app: stripped: answers identically under its own profile" "the stripped image does not start"
+    fail "$app: stripped: soundness" "the stripped image does not start"
+    continue
+  fi
+  check "$app: the stripped image carries its profile (io.containers.seccomp.profile)" bash -c \
+    "podman image inspect --format '{{index .Labels \"io.containers.seccomp.profile\"}}' '$(corpus_stripped_image "$app")' | jq -e '.syscalls | length > 0'"
+  corpus_run "$app" stripped prof --seccomp-policy=image >"$d/prof.out"
+  check "$app: stripped: answers identically under its own profile (--seccomp-policy=image)" \
+    diff "$d/orig.out" "$d/prof.out"
+  check_eq "$app: stripped: the container ran under a seccomp filter" "Seccomp: 2" "$(cat "$d/prof.seccomp" 2>/dev/null)"
+  check "$app: stripped: soundness (every syscall under strace is in the profile)" \
+    bash "$REPO/scripts/soundness.sh" "$app"
+  [ -f "$d/observed.txt" ] &&
+    echo "  |static| = $(wc -l <"$d/static.txt"), |observed| = $(wc -l <"$d/observed.txt"), misses: $(comm -23 "$d/observed.txt" "$d/static.txt" | tr '\n' ' ')"
+  echo "  $app: $((SECONDS - t)) s"
+done
+finish
