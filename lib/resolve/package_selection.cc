@@ -102,6 +102,8 @@ bool is_library_package(const Package& p, const FileTree& tree) {
         starts_with_dir(f, "/etc")) {
       continue;  // configuration of the library (libmagic1's /etc/magic)
     }
+    // libc6's gconv module lists: the essentials keep gconv whole when iconv is used.
+    if (f.find("/gconv/") != std::string::npos) continue;
     auto r = tree.lookup(f, false);
     if (!r || r->entry == nullptr || r->entry->type == FileType::Directory) continue;
     std::string_view name = f;

@@ -2,7 +2,10 @@
 // of the image's Pythons; what an interpreter loads at startup once it is kept. Modules of
 // packages reached only through Depends (the standard library, python3-* modules) stay
 // where something imports them.
+#include <cctype>
+#include <cstring>
 #include <optional>
+#include <set>
 
 #include "core/path.h"
 #include "resolve/python_env.h"
@@ -26,6 +29,52 @@ std::vector<std::string> split_colon(const std::optional<std::string>& value) {
   return out;
 }
 
+// A distribution's name as pip compares them: lowercase, runs of -_. as one '_'.
+std::string normalized(std::string_view name) {
+  std::string out;
+  for (char c : name) {
+    if (c == '-' || c == '_' || c == '.') {
+      if (out.empty() || out.back() != '_') out += '_';
+    } else {
+      out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+  }
+  return out;
+}
+
+// Console-script wrappers name their distribution as a constant
+// (load_entry_point('gunicorn==20.1.0', ...), distribution('gunicorn')): its metadata (the
+// entry points are read from it) and its top-level packages are kept whole.
+Findings entry_point_distributions(const PythonEnv& env, std::string_view text) {
+  Findings out;
+  std::set<std::string> names;
+  for (std::string_view call : {"load_entry_point(", "distribution("}) {
+    for (size_t at = text.find(call); at != std::string_view::npos; at = text.find(call, at + 1)) {
+      size_t q = at + call.size();
+      while (q < text.size() && (text[q] == ' ' || text[q] == '\n'))
+        ++q;
+      if (q >= text.size() || (text[q] != '\'' && text[q] != '"')) continue;
+      size_t end = q + 1;
+      while (end < text.size() && (std::isalnum(static_cast<unsigned char>(text[end])) ||
+                                   std::strchr("-_.", text[end]) != nullptr)) {
+        ++end;
+      }
+      if (end > q + 1) names.insert(normalized(text.substr(q + 1, end - q - 1)));
+    }
+  }
+  for (auto& [top, infos] : env.distributions) {
+    for (auto& info : infos) {
+      std::string_view base = base_name(info);
+      std::string_view dist = base.substr(0, base.find('-'));
+      if (names.count(normalized(dist)) == 0) continue;
+      std::string why = "entry points of the distribution " + std::string(dist);
+      out.add(info, why, true);
+      out.add(top, why, true);
+    }
+  }
+  return out;
+}
+
 class PythonRule : public Rule {
  public:
   std::string_view name() const override { return "python"; }
@@ -43,8 +92,12 @@ class PythonRule : public Rule {
 
   void file(ResolveContext& ctx, const KeptFile& f) override {
     if (envs(ctx).empty() || !is_python_source(f.path, f.head)) return;
-    ctx.keep_findings(f.path, python_imports(ctx.tree, env_for(f.path), f.path),
-                      ReasonKind::Import);
+    const PythonEnv& env = env_for(f.path);
+    ctx.keep_findings(f.path, python_imports(ctx.tree, env, f.path), ReasonKind::Import);
+    if (f.entry.size <= kTextLimit) {
+      ctx.keep_findings(f.path, entry_point_distributions(env, ctx.tree.read(f.entry, kTextLimit)),
+                        ReasonKind::Import);
+    }
   }
 
   void round(ResolveContext& ctx) override {
