@@ -104,7 +104,8 @@ bool is_library_package(const Package& p, const FileTree& tree) {
     }
     // libc6's gconv module lists: the essentials keep gconv whole when iconv is used.
     if (f.find("/gconv/") != std::string::npos) continue;
-    auto r = tree.lookup(f, false);
+    // Directories, and the merged-/usr links a package lists as its directories (/lib).
+    auto r = tree.lookup(f, true);
     if (!r || r->entry == nullptr || r->entry->type == FileType::Directory) continue;
     std::string_view name = f;
     name = name.substr(name.rfind('/') + 1);
