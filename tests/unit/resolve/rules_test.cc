@@ -245,3 +245,21 @@ TEST_CASE("rules: the C.UTF-8 locale stays; other compiled locales only for a la
       tree, config_json(R"({"Env":["LANG=de_DE.UTF-8"],"Cmd":["/usr/bin/app"]})"), StripRequest{});
   CHECK(lang.keep.contains("usr/lib/locale/locale-archive"));
 }
+
+TEST_CASE("rules: a library package listing merged-/usr links is still a library") {
+  TreeBuilder b;
+  b.symlink("lib", "usr/lib")
+      .file("usr/lib/x86_64-linux-gnu/libc.so.6", "libc")
+      .file("usr/lib/x86_64-linux-gnu/gconv/gconv-modules", "modules")
+      .file("usr/bin/app", "a", 0755);
+  b.package("libc6", {"lib", "usr/lib/x86_64-linux-gnu/libc.so.6",
+                      "usr/lib/x86_64-linux-gnu/gconv/gconv-modules"});
+  b.package("app", {"usr/bin/app"}, "Depends: libc6\n");
+  FileTree tree = b.build();
+  Resolution r = resolve(tree, config_json("{}"), packages({"app"}));
+  bool library = false;
+  for (auto& s : r.not_followed)
+    library = library || (s.dependency == "libc6" && s.why == "library (left to the ELF closure)");
+  CHECK(library);
+  CHECK_FALSE(r.keep.contains("usr/lib/x86_64-linux-gnu/gconv/gconv-modules"));
+}
