@@ -47,4 +47,29 @@ std::string strip_slashes(std::string_view path) {
   return std::string(path);
 }
 
+std::string join_path(std::string_view dir, std::string_view rel) {
+  std::vector<std::string> parts;
+  if (!rel.starts_with('/')) parts = path_components(dir);
+  for (auto& p : path_components(rel)) {
+    if (p == "..") {
+      if (!parts.empty()) parts.pop_back();
+    } else {
+      parts.push_back(p);
+    }
+  }
+  return join_components(parts);
+}
+
+std::vector<std::string> split_list(std::string_view text, char separator) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = text.find(separator, start);
+    if (end == std::string_view::npos) end = text.size();
+    if (end > start) out.emplace_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
 }  // namespace imgstrip

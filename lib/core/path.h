@@ -25,4 +25,11 @@ bool inside(std::string_view path, std::string_view dir);
 // `path` without leading and trailing slashes ("/var/log/" -> "var/log").
 std::string strip_slashes(std::string_view path);
 
+// `rel` from `dir` with ".." applied lexically, confined to the root ("a/b" + "../c" ->
+// "a/c"; an absolute `rel` starts at the root).
+std::string join_path(std::string_view dir, std::string_view rel);
+
+// A colon-separated list (PATH, PYTHONPATH, NODE_PATH...) without its empty parts.
+std::vector<std::string> split_list(std::string_view text, char separator = ':');
+
 }  // namespace imgstrip

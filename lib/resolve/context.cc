@@ -14,16 +14,7 @@ constexpr size_t kMaxDirRef = 5000;    // a referenced directory larger than thi
 
 ClosureOptions closure_options(const FileTree& tree, const ImageConfig& config) {
   ClosureOptions o;
-  if (auto llp = config.env_value("LD_LIBRARY_PATH")) {
-    size_t start = 0;
-    while (start <= llp->size()) {
-      size_t colon = llp->find(':', start);
-      std::string d = llp->substr(start, colon == std::string::npos ? colon : colon - start);
-      if (!d.empty()) o.env.ld_library_path.push_back(d);
-      if (colon == std::string::npos) break;
-      start = colon + 1;
-    }
-  }
+  if (auto llp = config.env_value("LD_LIBRARY_PATH")) o.env.ld_library_path = split_list(*llp);
   o.readlink = [&tree](std::string_view p) -> std::optional<std::string> {
     const Entry* e = tree.find(p);
     if (e == nullptr || e->type != FileType::Symlink) return std::nullopt;

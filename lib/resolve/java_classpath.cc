@@ -33,20 +33,6 @@ bool ends_with_nocase(std::string_view s, std::string_view suffix) {
                     [](char a, char b) { return std::tolower(a) == std::tolower(b); });
 }
 
-// `rel` joined to `dir` (no leading '/'), ".." confined to the root.
-std::string join_path(std::string_view dir, std::string_view rel) {
-  std::vector<std::string> parts;
-  if (!rel.starts_with('/')) parts = path_components(dir);
-  for (auto& p : path_components(rel)) {
-    if (p == "..") {
-      if (!parts.empty()) parts.pop_back();
-    } else {
-      parts.push_back(p);
-    }
-  }
-  return join_components(parts);
-}
-
 const Entry* follow(const FileTree& tree, std::string_view path) {
   auto r = tree.lookup(path);
   return r ? r->entry : nullptr;

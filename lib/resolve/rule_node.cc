@@ -12,18 +12,8 @@ class NodeRule : public Rule {
   std::string_view name() const override { return "node"; }
 
   void start(ResolveContext& ctx) override {
-    std::vector<std::string> node_path;
-    if (auto v = ctx.config.env_value("NODE_PATH")) {
-      size_t start = 0;
-      while (start <= v->size()) {
-        size_t colon = v->find(':', start);
-        std::string part = v->substr(start, colon == std::string::npos ? colon : colon - start);
-        if (!part.empty()) node_path.push_back(part);
-        if (colon == std::string::npos) break;
-        start = colon + 1;
-      }
-    }
-    env_ = node_env(ctx.tree, node_path, ctx.config.env_value("HOME").value_or("/root"));
+    env_ = node_env(ctx.tree, split_list(ctx.config.env_value("NODE_PATH").value_or("")),
+                    ctx.config.env_value("HOME").value_or("/root"));
   }
 
   void file(ResolveContext& ctx, const KeptFile& f) override {

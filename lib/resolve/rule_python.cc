@@ -15,20 +15,6 @@
 namespace imgstrip {
 namespace {
 
-std::vector<std::string> split_colon(const std::optional<std::string>& value) {
-  std::vector<std::string> out;
-  if (!value) return out;
-  size_t start = 0;
-  while (start <= value->size()) {
-    size_t colon = value->find(':', start);
-    std::string part = value->substr(start, colon == std::string::npos ? colon : colon - start);
-    if (!part.empty()) out.push_back(part);
-    if (colon == std::string::npos) break;
-    start = colon + 1;
-  }
-  return out;
-}
-
 // A distribution's name as pip compares them: lowercase, runs of -_. as one '_'.
 std::string normalized(std::string_view name) {
   std::string out;
@@ -125,7 +111,8 @@ class PythonRule : public Rule {
 
   // Found on first use: the package rule asks before this rule has started.
   const std::vector<PythonEnv>& envs(const ResolveContext& ctx) const {
-    if (!envs_) envs_ = python_envs(ctx.tree, split_colon(ctx.config.env_value("PYTHONPATH")));
+    if (!envs_)
+      envs_ = python_envs(ctx.tree, split_list(ctx.config.env_value("PYTHONPATH").value_or("")));
     return *envs_;
   }
 
