@@ -30,7 +30,8 @@ const std::vector<std::string_view>& runtime_syscalls(OciRuntime r) {
       "read",      "rt_sigaction", "rt_sigprocmask", "rt_sigreturn", "setgroups",   "setresgid",
       "setresuid", "setsid",       "write",          "brk",          "mmap",        "munmap",
       "mprotect",  "faccessat",    "faccessat2",     "statx"};
-  // runc adds the Go runtime (threads, futexes, signals, the poller) and the exec fifo.
+  // runc adds the Go runtime (threads, futexes, signals, the poller), the exec fifo and
+  // the check that /proc/self/fd is on procfs (fstatfs) before it closes inherited fds.
   static const std::vector<std::string_view> runc = [] {
     std::vector<std::string_view> v = crun;
     for (std::string_view s : {"arch_prctl",  "clone",
@@ -45,7 +46,7 @@ const std::vector<std::string_view>& runtime_syscalls(OciRuntime r) {
                                "waitid",      "write",
                                "readlinkat",  "mincore",
                                "getrlimit",   "setrlimit",
-                               "uname"})
+                               "uname",       "fstatfs"})
       v.push_back(s);
     return v;
   }();
