@@ -17,6 +17,8 @@ void add_keep_flags(cxxopts::Options& options) {
       "keep-locales", "keep translations (usr/share/locale)")(
       "keep-tzdata", "keep all time zones, not only the configured one")(
       "no-entrypoint", "do not follow the image's entrypoint and cmd")(
+      "all-commands",
+      "keep every command of a named package, also those nothing in the image runs")(
       "no-essential",
       "turn off an essential: passwd, nss, ca-certs, openssl-cnf, timezone, gconv, tmp-dirs, "
       "state-dirs, os-release, package-db; repeatable",
@@ -34,6 +36,7 @@ StripRequest strip_request(const cxxopts::ParseResult& args) {
   r.keep_locales = args.count("keep-locales") > 0;
   r.keep_tzdata = args.count("keep-tzdata") > 0;
   r.entrypoint = args.count("no-entrypoint") == 0;
+  r.all_commands = args.count("all-commands") > 0;
   if (args.count("no-essential")) {
     for (auto& e : args["no-essential"].as<strings>()) {
       Essentials& x = r.essentials;

@@ -13,6 +13,14 @@ bool executable(const FileTree& tree, const std::string& path) {
 
 }  // namespace
 
+bool command_dir(std::string_view path) {
+  for (std::string_view dir :
+       {"bin", "sbin", "usr/bin", "usr/sbin", "usr/games", "usr/local/bin", "usr/local/sbin"}) {
+    if (dir_name(path) == dir) return true;
+  }
+  return false;
+}
+
 std::vector<std::string> image_path_dirs(const ImageConfig& config) {
   std::string path = config.env_value("PATH").value_or(std::string(kDefaultPath));
   std::vector<std::string> dirs;

@@ -14,6 +14,10 @@ namespace imgstrip {
 inline constexpr std::string_view kDefaultPath =
     "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
+// A file directly in one of the standard command directories (bin, usr/sbin, ...), path
+// without leading '/'.
+bool command_dir(std::string_view path);
+
 // The directories of the config's PATH (the default when it sets none), without leading '/'.
 std::vector<std::string> image_path_dirs(const ImageConfig& config);
 

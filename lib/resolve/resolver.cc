@@ -46,7 +46,11 @@ class Resolver {
       offer_new_files();
       for (auto& r : rules_)
         r->round(ctx_);
-      if (progress() == before && offered_ == ctx_.keep.order().size()) break;
+      if (progress() != before || offered_ != ctx_.keep.order().size()) continue;
+      bool more = false;
+      for (auto& r : rules_)
+        more = r->settle(ctx_) || more;
+      if (!more) break;
     }
     for (auto& r : rules_)
       r->finish(ctx_);

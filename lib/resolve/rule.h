@@ -29,7 +29,11 @@ class Rule {
   virtual void file(ResolveContext&, const KeptFile&) {}
   // Once a round, after the new files were offered: work the rule collected.
   virtual void round(ResolveContext&) {}
-  // Once, after the fixpoint (the loader cache, the package database).
+  // Each time the rounds reach a fixpoint: decisions that need everything else known first
+  // (whether anything runs a named package's commands). Returns true when it kept more;
+  // the rounds then go on.
+  virtual bool settle(ResolveContext&) { return false; }
+  // Once, after the last fixpoint (the loader cache, the package database).
   virtual void finish(ResolveContext&) {}
   // True when a file of a package reached only through Depends is kept by this rule when
   // something uses it (a command when it is run, a module when it is imported), so the

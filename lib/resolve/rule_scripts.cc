@@ -24,14 +24,6 @@ bool shell_builtin(std::string_view word) {
   return kBuiltins.count(word) != 0;
 }
 
-bool command_dir(std::string_view path) {
-  for (std::string_view dir :
-       {"bin", "sbin", "usr/bin", "usr/sbin", "usr/games", "usr/local/bin", "usr/local/sbin"}) {
-    if (dir_name(path) == dir) return true;
-  }
-  return false;
-}
-
 class ScriptsRule : public Rule {
  public:
   std::string_view name() const override { return "scripts"; }

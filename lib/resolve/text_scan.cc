@@ -43,6 +43,40 @@ void each_line(std::string_view text, Fn fn) {
   }
 }
 
+// A shell line that only prints: `echo`/`printf` first, and no command substitution,
+// pipe, list or background operator outside quotes (`>&2` is a redirection). Its words
+// are text ("Run mysql_upgrade", "cd '$basedir' ; perl mariadb-test-run.pl"), not commands.
+bool message_line(std::string_view line) {
+  std::string_view t = trim(line);
+  auto first = t.substr(0, t.find_first_of(" \t"));
+  if (first != "echo" && first != "printf") return false;
+  char quote = 0;
+  for (size_t i = 0; i < t.size(); ++i) {
+    char c = t[i];
+    if (c == '\\' && quote != '\'') {
+      ++i;
+      continue;
+    }
+    if (quote != 0) {
+      if (c == quote)
+        quote = 0;
+      else if (quote == '"' && (c == '`' || (c == '$' && i + 1 < t.size() && t[i + 1] == '(')))
+        return false;
+      continue;
+    }
+    if (c == '\'' || c == '"') {
+      quote = c;
+    } else if (c == '`' || c == ';' || c == '|' ||
+               (c == '$' && i + 1 < t.size() && t[i + 1] == '(')) {
+      return false;
+    } else if (c == '&' && !(i > 0 && (t[i - 1] == '>' || t[i - 1] == '<')) &&
+               !(i + 1 < t.size() && t[i + 1] == '>')) {
+      return false;
+    }
+  }
+  return quote == 0;  // a string that goes on to the next line: not sure, scan it
+}
+
 }  // namespace
 
 std::optional<Shebang> parse_shebang(std::string_view head) {
@@ -116,6 +150,7 @@ std::vector<TextRef> shell_words(std::string_view text) {
   std::vector<TextRef> out;
   std::set<std::string, std::less<>> seen;
   each_line(text, [&](std::string_view line, size_t number) {
+    if (message_line(line)) return;
     for (size_t i = 0; i < line.size();) {
       char c = line[i];
       if (c == '#' && (i == 0 || line[i - 1] == ' ' || line[i - 1] == '\t')) return;  // comment
@@ -144,11 +179,13 @@ std::vector<TextRef> variable_dir_names(std::string_view text) {
   std::set<std::string> seen;
   size_t line = 1;
   bool comment = false;
+  auto line_at = [&](size_t start) { return text.substr(start, text.find('\n', start) - start); };
+  comment = message_line(line_at(0));
   for (size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
     if (c == '\n') {
       ++line;
-      comment = false;
+      comment = message_line(line_at(i + 1));  // a printing line is skipped like a comment
       continue;
     }
     if (comment) continue;

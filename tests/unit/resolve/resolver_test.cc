@@ -35,7 +35,7 @@ FileTree web_tree() {
       .file("etc/app/app.conf", "include /etc/app/conf.d/*.conf;\nroot /srv/www;\n")
       .file("usr/share/doc/app-core/README", "docs")
       .file("usr/share/man/man8/appd.8.gz", "man")
-      .symlink("usr/bin/app-link", "/usr/lib/other/tool")
+      .symlink("usr/lib/app/tool-link", "/usr/lib/other/tool")
       .file("usr/share/app/data.txt", "data")
       .file("usr/lib/other/tool", "tool", 0755)
       .file("etc/app/mods/ext.conf", "ext")
@@ -44,7 +44,7 @@ FileTree web_tree() {
   b.package("app-meta", {"usr/share/doc/app-meta/copyright"}, "Depends: app-core (>= 1)\n");
   b.package("app-core",
             {"usr/sbin/appd", "etc/app/app.conf", "etc/app/conf.d", "usr/share/doc/app-core/README",
-             "usr/share/man/man8/appd.8.gz", "var/log/app", "usr/bin/app-link"},
+             "usr/share/man/man8/appd.8.gz", "var/log/app", "usr/lib/app/tool-link"},
             "Source: app\nDepends: app-data, libfoo1 (>= 1), ucf, systemd | systemd-tmpfiles\n"
             "Conffiles:\n /etc/app/app.conf 0123456789abcdef0123456789abcdef\n");
   b.package("app-data", {"usr/share/app/data.txt"}, "Source: app (1.0-1)\n");
@@ -77,8 +77,11 @@ TEST_CASE("resolver: packages, deps auto, docs, scripts, configs, unowned conf.d
   Resolution r = resolve(tree, web_config(), req);
   const KeepSet& k = r.keep;
 
-  // Metapackage expanded; same-source Depends followed; docs dropped.
-  CHECK(has_kind(r, "usr/sbin/appd", ReasonKind::Package));
+  // Metapackage expanded; same-source Depends followed; docs dropped. appd is a command
+  // the image runs (Cmd), so it stays as that, not as a file of its package.
+  CHECK(has_kind(r, "etc/app/app.conf", ReasonKind::Package));
+  CHECK(has_kind(r, "usr/sbin/appd", ReasonKind::Entrypoint));
+  CHECK_FALSE(has_kind(r, "usr/sbin/appd", ReasonKind::Package));
   CHECK(k.contains("usr/share/app/data.txt"));
   CHECK_FALSE(k.contains("usr/share/doc/app-core/README"));
   CHECK_FALSE(k.contains("usr/share/man/man8/appd.8.gz"));
@@ -92,7 +95,7 @@ TEST_CASE("resolver: packages, deps auto, docs, scripts, configs, unowned conf.d
   CHECK(skipped("libfoo1"));
   CHECK(skipped("ucf"));
   // The symlink of a named package pulls the package owning its target.
-  CHECK(k.contains("usr/bin/app-link"));
+  CHECK(k.contains("usr/lib/app/tool-link"));
   CHECK(k.contains("usr/lib/other/tool"));
   auto other = std::find_if(r.packages.begin(), r.packages.end(),
                             [](auto& p) { return p.package->name == "other-tool"; });
@@ -150,7 +153,7 @@ TEST_CASE("resolver: packages, deps auto, docs, scripts, configs, unowned conf.d
   auto why = why_text(r, "/usr/bin/helper-tool");
   CHECK(why.find("command in /usr/sbin/appd:2") != std::string::npos);
   CHECK(why.find("/usr/sbin/appd: cmd appd") != std::string::npos);
-  CHECK(why_text(r, "usr/sbin/appd").find("also: package app-core") != std::string::npos);
+  CHECK(why_text(r, "etc/app/app.conf").find("package app-core") != std::string::npos);
   Json report = report_json(r, tree);
   CHECK(report["summary"]["kept"] == k.size());
   CHECK(report["kept"].size() == k.size());

@@ -12,6 +12,7 @@ using namespace imgstrip;
 using imgstrip::test::config_json;
 using imgstrip::test::packages;
 using imgstrip::test::TreeBuilder;
+using namespace std::string_literals;
 
 namespace {
 
@@ -73,8 +74,10 @@ TEST_CASE("rules: Depends followed for data, commands and modules kept where use
   auto config = config_json(R"({"Entrypoint":["/docker-entrypoint.sh"]})");
   Resolution r = resolve(tree, config, packages({"db-server"}));
   const KeepSet& k = r.keep;
-  // The named package keeps everything.
-  CHECK(k.contains("usr/bin/db-tool"));
+  // The named package keeps its data; of its source's commands only those something runs
+  // (the entrypoint runs db-install): db-tool is left out, with a note.
+  CHECK_FALSE(k.contains("usr/bin/db-tool"));
+  CHECK(noted(r, "package db-server: 1 commands nothing in the image runs were left out"));
   // Packages reached through Depends: data and configuration stay...
   CHECK(k.contains("usr/share/db/errmsg.sys"));
   CHECK(k.contains("etc/db/client.cnf"));
@@ -262,4 +265,61 @@ TEST_CASE("rules: a library package listing merged-/usr links is still a library
     library = library || (s.dependency == "libc6" && s.why == "library (left to the ELF closure)");
   CHECK(library);
   CHECK_FALSE(r.keep.contains("usr/lib/x86_64-linux-gnu/gconv/gconv-modules"));
+}
+
+TEST_CASE("rules: a named package's commands when the image runs some, none, or names them") {
+  auto tree_with = [](const std::string& entry) {
+    TreeBuilder b;
+    b.file("bin/sh", "sh", 0755)
+        .file("usr/sbin/dbd",
+              "\x7f"
+              "ELF server\0db-upgrade\0Run db-check now\0db-compat\0"s,
+              0755)
+        .file("usr/bin/db-upgrade",
+              "\x7f"
+              "ELF upgrade\0/usr/bin/db-repair\0"s,
+              0755)
+        .file("usr/bin/db-repair", "repair", 0755)
+        .file("usr/bin/db-check", "check", 0755)
+        .symlink("usr/bin/db-compat", "db-check")
+        .file("usr/share/db/errmsg.sys", "messages")
+        .file("start.sh", entry, 0755);
+    b.package("db-server",
+              {"usr/sbin/dbd", "usr/bin/db-upgrade", "usr/bin/db-repair", "usr/bin/db-check",
+               "usr/bin/db-compat", "usr/share/db/errmsg.sys"},
+              "Source: db\n");
+    return b.build();
+  };
+  auto config = config_json(R"({"Cmd":["/start.sh"]})");
+  SECTION("the image runs the server: commands it names as strings stay, the others go") {
+    FileTree tree = tree_with("#!/bin/sh\necho \"run db-check if it fails\" >&2\nexec dbd\n");
+    Resolution r = resolve(tree, config, packages({"db-server"}));
+    CHECK(r.keep.contains("usr/sbin/dbd"));
+    CHECK(r.keep.contains("usr/share/db/errmsg.sys"));
+    // dbd holds "db-upgrade" as a string of its own; db-upgrade holds db-repair's path.
+    CHECK(r.keep.contains("usr/bin/db-upgrade"));
+    CHECK(first_reason(r, "usr/bin/db-upgrade") ==
+          "named as a command in /usr/sbin/dbd (same source db)");
+    CHECK(r.keep.contains("usr/bin/db-repair"));
+    // A name inside a message (the string in dbd, the echo line in the script) runs nothing;
+    // a compatibility symlink's bare name (a credits line) neither.
+    CHECK_FALSE(r.keep.contains("usr/bin/db-check"));
+    CHECK_FALSE(r.keep.contains("usr/bin/db-compat"));
+    CHECK(noted(r, "package db-server: 2 commands nothing in the image runs were left out"));
+  }
+  SECTION("nothing the image starts runs one: the user named it for its commands") {
+    FileTree tree = tree_with("#!/bin/sh\nexec sleep infinity\n");
+    Resolution r = resolve(tree, config, packages({"db-server"}));
+    for (auto p : {"usr/sbin/dbd", "usr/bin/db-upgrade", "usr/bin/db-check", "usr/bin/db-compat"})
+      CHECK(r.keep.contains(p));
+    CHECK(first_reason(r, "usr/bin/db-check").ends_with("so all its commands stay"));
+  }
+  SECTION("--all-commands keeps them all") {
+    FileTree tree = tree_with("#!/bin/sh\nexec dbd\n");
+    StripRequest req = packages({"db-server"});
+    req.all_commands = true;
+    Resolution r = resolve(tree, config, req);
+    CHECK(r.keep.contains("usr/bin/db-check"));
+    CHECK(r.keep.contains("usr/bin/db-compat"));
+  }
 }

@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "resolve/text_scan.h"
 
 using namespace imgstrip;
@@ -46,4 +48,27 @@ TEST_CASE("words of a shell script") {
   CHECK(std::find(texts.begin(), texts.end(), "php-fpm8.2") != texts.end());
   CHECK(std::find(texts.begin(), texts.end(), "nginx") == texts.end());
   CHECK(std::find(texts.begin(), texts.end(), "VAR") == texts.end());
+}
+
+TEST_CASE("words of lines that only print are not commands") {
+  auto has = [](std::string_view script, const std::string& word) {
+    auto words = shell_words(script);
+    return std::any_of(words.begin(), words.end(), [&](auto& w) { return w.text == word; });
+  };
+  CHECK_FALSE(has("echo \"Run mysql_upgrade, not mysql_install_db\"\n", "mysql_upgrade"));
+  CHECK_FALSE(has("  echo \"cd '$basedir' ; perl test-run.pl\" >&2\n", "perl"));
+  CHECK_FALSE(has("printf '%s\\n' \"see mysqlcheck(1)\" 1>&2\n", "mysqlcheck"));
+  // Unless the line runs something too.
+  CHECK(has("echo start | logger -t db\n", "logger"));
+  CHECK(has("echo \"$(hostname)\"\n", "hostname"));
+  CHECK(has("echo `uname -r`\n", "uname"));
+  CHECK(has("echo x && rotate-logs\n", "rotate-logs"));
+  CHECK(has("echo x & worker\n", "worker"));
+  // A string going on past the line: not sure, so scanned.
+  CHECK(has("echo \"first line\nrun-me\"\n", "run-me"));
+  // Through a variable directory, the same.
+  auto vd = variable_dir_names("echo \"start $bindir/mariadbd-safe\"\n$sbindir/mariadbd\n");
+  REQUIRE(vd.size() == 1);
+  CHECK(vd[0].text == "mariadbd");
+  CHECK(vd[0].line == 2);
 }
