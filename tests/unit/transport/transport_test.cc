@@ -25,7 +25,7 @@ TEST_CASE("transport names") {
   CHECK(arch.kind == Location::Kind::DockerArchive);
   CHECK(arch.path == "/tmp/a.tar");
   CHECK(arch.reference->str() == "localhost/web:latest");
-  CHECK_THROWS_AS(Location::parse("docker-daemon:nginx"), UsageError);
+  CHECK_THROWS_AS(Location::parse("oci-archive:/tmp/x.tar"), UsageError);
   CHECK_THROWS_AS(Location::parse("oci:"), UsageError);
   CHECK_THROWS_AS(Location::parse("oci:dir:"), UsageError);
   CHECK_THROWS_AS(Location::parse("docker://"), UsageError);
