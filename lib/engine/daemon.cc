@@ -3,6 +3,7 @@
 #include "archive/archive.h"
 #include "core/error.h"
 #include "core/tempdir.h"
+#include "engine/naming.h"
 
 namespace imgstrip {
 namespace {
@@ -36,8 +37,8 @@ class DaemonSource : public ImageSource {
 
 class DaemonSink : public ImageSink {
  public:
-  DaemonSink(std::unique_ptr<EngineClient> client, Reference ref)
-      : client_(std::move(client)), ref_(std::move(ref)), spool_("imgstrip-engine") {
+  DaemonSink(std::unique_ptr<EngineClient> client, const std::string& spec)
+      : client_(std::move(client)), ref_(tag_for(*client_, spec)), spool_("imgstrip-engine") {
     if (ref_.tag.empty()) usage_fail("{}: an image in an engine needs a tag", name());
     archive_ = open_archive_sink(spool_.path() / "load.tar", ref_, ArchiveFormat::Combined);
   }
@@ -61,6 +62,12 @@ class DaemonSink : public ImageSink {
   }
 
  private:
+  static Reference tag_for(const EngineClient& client, const std::string& name) {
+    if (client.info().podman && !names_registry_host(name))
+      return Reference::parse("localhost/" + name);
+    return Reference::parse(name);
+  }
+
   std::string short_name() const {
     std::string s = ref_.str();
     if (s.starts_with("docker.io/library/")) return s.substr(18);
@@ -81,8 +88,8 @@ std::unique_ptr<ImageSource> open_daemon_source(std::unique_ptr<EngineClient> cl
 }
 
 std::unique_ptr<ImageSink> open_daemon_sink(std::unique_ptr<EngineClient> client,
-                                            const Reference& ref) {
-  return std::make_unique<DaemonSink>(std::move(client), ref);
+                                            const std::string& name) {
+  return std::make_unique<DaemonSink>(std::move(client), name);
 }
 
 }  // namespace imgstrip

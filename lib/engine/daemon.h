@@ -19,9 +19,11 @@ namespace imgstrip {
 // naming the socket and the image, when the engine does not have it.
 std::unique_ptr<ImageSource> open_daemon_source(std::unique_ptr<EngineClient> client,
                                                 const std::string& name);
-// The image is tagged `ref` only when the engine has loaded all of it: nothing before
+// The image is tagged `name` only when the engine has loaded all of it: nothing before
 // commit(), and nothing when the engine refuses the archive. commit() returns the image ID.
+// A name without a registry host is docker's short form ("web:1" is docker.io/library/
+// web:1) for Docker, and localhost/web:1 for podman, as `podman tag` names it.
 std::unique_ptr<ImageSink> open_daemon_sink(std::unique_ptr<EngineClient> client,
-                                            const Reference& ref);
+                                            const std::string& name);
 
 }  // namespace imgstrip

@@ -205,7 +205,7 @@ std::unique_ptr<ImageSink> open_sink(const Location& where, const RegistryOption
     case Location::Kind::ContainersStorage:
       if (!where.reference)
         usage_fail("{}: a destination in an engine needs NAME[:TAG]", where.str());
-      return open_daemon_sink(connect(where), *where.reference);
+      return open_daemon_sink(connect(where), where.name);
   }
   fail("unknown transport");
 }
