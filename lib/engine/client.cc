@@ -13,17 +13,6 @@ namespace {
 constexpr size_t kMaxErrorBody = 64 << 10;
 constexpr size_t kMaxInspectBody = 4 << 20;
 
-std::string one_line(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    if (out.size() >= 400) return out + "...";
-    out += (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) ? ' ' : c;
-  }
-  while (!out.empty() && out.back() == ' ')
-    out.pop_back();
-  return out;
-}
-
 std::string start_hint(Engine engine) {
   if (engine == Engine::Podman)
     return "start podman's service with `podman system service --time=0 &` (or set "
@@ -96,7 +85,7 @@ std::string EngineClient::error_message(HttpTransfer& t) {
   }
   Json j = Json::parse(body, nullptr, false);
   if (j.is_object() && j.contains("message") && j["message"].is_string())
-    return one_line(j["message"].get<std::string>());
+    return engine_text(j["message"].get<std::string>());
   return fmt::format("HTTP {}", t.status());
 }
 

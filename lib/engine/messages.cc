@@ -7,8 +7,13 @@ namespace {
 
 constexpr int kMaxDepth = 32;
 
-// Control characters and overlong text out of a message from the engine.
-std::string clean(std::string_view text) {
+bool blank(char c) {
+  return c == ' ' || c == '\n' || c == '\r' || c == '\t';
+}
+
+}  // namespace
+
+std::string engine_text(std::string_view text) {
   std::string out;
   for (char c : text) {
     if (out.size() >= 400) {
@@ -21,12 +26,6 @@ std::string clean(std::string_view text) {
     out.pop_back();
   return out;
 }
-
-bool blank(char c) {
-  return c == ' ' || c == '\n' || c == '\r' || c == '\t';
-}
-
-}  // namespace
 
 void MessageStream::feed(std::string_view bytes) {
   for (char c : bytes) {
@@ -95,20 +94,20 @@ void MessageStream::take(std::string_view message) {
   if (auto it = j.find("errorDetail"); it != j.end() && it->is_object()) {
     if (auto m = it->find("message"); m != it->end()) {
       if (auto s = text(*m)) {
-        set_error(clean(*s));
+        set_error(engine_text(*s));
         return;
       }
     }
   }
   if (auto it = j.find("error"); it != j.end()) {
     auto s = text(*it);
-    set_error(s ? clean(*s) : "the engine reported an error");
+    set_error(s ? engine_text(*s) : "the engine reported an error");
     return;
   }
   if (auto it = j.find("stream"); it != j.end()) {
     auto s = text(*it);
     if (!s) return;
-    std::string line = clean(*s);
+    std::string line = engine_text(*s);
     // docker: "Loaded image: web:1" or "Loaded image ID: sha256:..."; podman: "Loaded
     // image(s): localhost/web:1,localhost/other:2" (or one name per message).
     for (std::string_view prefix : {"Loaded image ID: ", "Loaded image(s): ", "Loaded image: "}) {

@@ -13,6 +13,10 @@
 
 namespace imgstrip {
 
+// Text from the engine for one line of a message: control characters (podman's errors
+// span lines) become spaces, and it is cut at 400 bytes.
+std::string engine_text(std::string_view text);
+
 class MessageStream {
  public:
   // Limits: one message's bytes, and how many names are kept.

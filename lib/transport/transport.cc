@@ -46,7 +46,14 @@ Location Location::parse(std::string_view spec) {
     loc.kind = kind;
     if (spec.empty()) usage_fail("{} needs an image name, as {}NAME[:TAG]", prefix, prefix);
     loc.name = std::string(spec);
-    if (!spec.starts_with("sha256:")) loc.reference = Reference::parse(spec);
+    if (spec.starts_with("sha256:")) {  // an image ID, or a unique prefix of one
+      std::string_view hex = spec.substr(7);
+      if (hex.empty() || hex.size() > 64 ||
+          hex.find_first_not_of("0123456789abcdef") != std::string_view::npos)
+        usage_fail("{}: an image ID is sha256: and up to 64 lowercase hex digits", loc.str());
+    } else {
+      loc.reference = Reference::parse(spec);
+    }
     return loc;
   }
   for (std::string_view unsupported : {"oci-archive:", "dir:", "ostree:", "sif:"}) {

@@ -200,8 +200,11 @@ cp "$WORK/win.mf" "$WORK/win/blobs/sha256/$nmf"
 jq -c --arg d "sha256:$nmf" --argjson s "$(stat -c %s "$WORK/win.mf")" \
   '.manifests[0].digest = $d | .manifests[0].size = $s | .manifests[0].platform.os = "windows"' \
   "$WORK/win/index.json" >"$WORK/win.idx" && mv "$WORK/win.idx" "$WORK/win/index.json"
-check_fails "a load the engine refuses: its message" 1 "docker-daemon:refused:1: the docker engine at $DOCKER_SOCK refused the image: .*" \
-  "$IMGSTRIP" copy -q --platform windows/amd64 "oci:$WORK/win:s" docker-daemon:refused:1
+refused=$("$IMGSTRIP" copy -q --platform windows/amd64 "oci:$WORK/win:s" docker-daemon:refused:1 2>&1)
+echo "  $refused"
+check_eq "a load the engine refuses: exit 1" 1 "$("$IMGSTRIP" copy -q --platform windows/amd64 "oci:$WORK/win:s" docker-daemon:refused:1 >/dev/null 2>&1; echo $?)"
+check "  ... one line with the socket, the image and the engine's message" grep -qx \
+  "imgstrip copy: docker-daemon:refused:1: the docker engine at $DOCKER_SOCK refused the image: .*windows.*" <<<"$refused"
 check "  ... nothing tagged" bash -c "! docker image inspect refused:1 >/dev/null 2>&1"
 check_fails "a strip that fails (no such package) tags nothing" 2 "no-such-package" \
   "$IMGSTRIP" strip -q -i csvs-web-like-image -p no-such-package -t failed:1

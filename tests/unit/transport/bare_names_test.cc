@@ -37,6 +37,8 @@ TEST_CASE("engine transports parse", "[transport][engine]") {
   CHECK(c.reference->str() == "localhost/web:latest");
   CHECK(c.transport() == "containers-storage");
   CHECK(Location::parse("docker-daemon:sha256:0123").name == "sha256:0123");
+  CHECK_THROWS_AS(Location::parse("docker-daemon:sha256:../../containers"), UsageError);
+  CHECK_THROWS_AS(Location::parse("docker-daemon:sha256:"), UsageError);
   CHECK_THROWS_AS(Location::parse("docker-daemon:"), UsageError);
   CHECK_THROWS_AS(Location::parse("containers-storage:Bad Name"), UsageError);
   CHECK(Location::parse("nginx").bare);
