@@ -60,6 +60,20 @@ cxxopts::ParseResult parse(cxxopts::Options& options, int argc, char** argv) {
   return result;
 }
 
+Location source_location(const std::string& spec) {
+  Location where = Location::parse(spec);
+  if (!where.bare) return where;
+  auto engine = local_engine();
+  return resolve_source(std::move(where), *engine);
+}
+
+Location target_location(const std::string& spec) {
+  Location where = Location::parse(spec);
+  if (!where.bare) return where;
+  auto engine = local_engine();
+  return resolve_target(std::move(where), *engine);
+}
+
 std::string human_size(uint64_t bytes) {
   const char* units[] = {"B", "KB", "MB", "GB", "TB"};
   double v = static_cast<double>(bytes);

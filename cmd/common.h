@@ -26,4 +26,10 @@ cxxopts::ParseResult parse(cxxopts::Options& options, int argc, char** argv);
 
 std::string human_size(uint64_t bytes);
 
+// A source or destination as the user wrote it, with bare names resolved as docker does
+// (the local engine first; see resolve_source / resolve_target). The engine is asked only
+// for bare names.
+Location source_location(const std::string& spec);
+Location target_location(const std::string& spec);
+
 }  // namespace imgstrip::cli

@@ -63,8 +63,8 @@ int run_copy(int argc, char** argv) {
   options.parse_positional({"src", "dst"});
   auto args = parse(options, argc, argv);
   if (!args.count("src") || !args.count("dst")) usage_fail("copy needs SRC and DST (see --help)");
-  Location from = Location::parse(args["src"].as<std::string>());
-  Location to = Location::parse(args["dst"].as<std::string>());
+  Location from = source_location(args["src"].as<std::string>());
+  Location to = target_location(args["dst"].as<std::string>());
   RegistryOptions ro = registry_options(args);
   if (from.kind == Location::Kind::Registry && to.kind == Location::Kind::Registry &&
       from.reference->registry == to.reference->registry &&
@@ -84,6 +84,8 @@ int run_copy(int argc, char** argv) {
   if (args.count("json")) {
     Json j = {{"source", source->name()},
               {"destination", sink->name()},
+              {"sourceTransport", from.transport()},
+              {"destinationTransport", to.transport()},
               {"sourceDigest", r.source_digest.str()},
               {"digest", r.digest.str()},
               {"blobsCopied", r.blobs_copied},

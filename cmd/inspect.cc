@@ -67,7 +67,7 @@ int run_inspect(int argc, char** argv) {
   options.parse_positional({"image"});
   auto args = parse(options, argc, argv);
   if (!args.count("image")) usage_fail("inspect needs an IMAGE (see --help)");
-  Location where = Location::parse(args["image"].as<std::string>());
+  Location where = source_location(args["image"].as<std::string>());
   auto source = open_source(where, registry_options(args));
   Image img = load_image(*source, platform(args));
 

@@ -71,7 +71,7 @@ int run_ls(int argc, char** argv) {
   std::string prefix =
       args.count("path") ? FileTree::normalize(args["path"].as<std::string>()) : "";
 
-  Location where = Location::parse(args["image"].as<std::string>());
+  Location where = source_location(args["image"].as<std::string>());
   auto source = open_source(where, registry_options(args));
   Image img = load_image(*source, platform(args));
   FlattenOptions fo;

@@ -27,9 +27,13 @@ constexpr const char* kUsage =
     "  inspect IMAGE        show manifest, platform, layers and configuration\n"
     "  ls IMAGE [PATH]      list the flattened file system\n"
     "  copy SRC DST         copy an image between transports\n"
+    "  run-args IMAGE       docker/podman run flags for a stripped image's hardening\n"
     "\n"
-    "Images are named like skopeo's: docker://REF (or a bare REF) for a registry,\n"
-    "oci:DIR[:TAG] for an OCI layout, docker-archive:FILE[:REF] for a docker save tarball.\n"
+    "Images are named like skopeo's: docker://REF for a registry, oci:DIR[:TAG] for an OCI\n"
+    "layout, docker-archive:FILE[:REF] for a docker save tarball, docker-daemon:REF and\n"
+    "containers-storage:REF for the local Docker or podman engine. A bare REF is the local\n"
+    "engine's image when it has one (else the registry's); a bare destination without a\n"
+    "registry host goes to the local engine when one is reachable.\n"
     "Run 'imgstrip COMMAND --help' for a command's options.\n"
     "Exit codes: 0 success, 1 failure, 2 usage error.\n";
 
@@ -57,6 +61,7 @@ int main(int argc, char** argv) {
     if (cmd == "strip") return run_strip(argc - 1, argv + 1);
     if (cmd == "why") return run_why(argc - 1, argv + 1);
     if (cmd == "seccomp") return run_seccomp(argc - 1, argv + 1);
+    if (cmd == "run-args") return run_run_args(argc - 1, argv + 1);
     if (cmd.starts_with("-")) {
       cmd = "strip";
       return run_strip(argc, argv);

@@ -35,7 +35,7 @@ int run_seccomp(int argc, char** argv) {
   if (!args.count("image")) usage_fail("seccomp needs IMAGE");
   if (!args.unmatched().empty()) usage_fail("unexpected argument \"{}\"", args.unmatched()[0]);
   SeccompSettings settings = seccomp_settings(args);
-  Location where = Location::parse(args["image"].as<std::string>());
+  Location where = source_location(args["image"].as<std::string>());
   auto source = open_source(where, registry_options(args));
   TempDir work;
 

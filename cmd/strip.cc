@@ -4,6 +4,8 @@
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
+#include <optional>
 
 #include "commands.h"
 #include "common.h"
@@ -11,6 +13,7 @@
 #include "core/stream.h"
 #include "core/text.h"
 #include "harden/policy_files.h"
+#include "harden/run_args.h"
 #include "seccomp_flags.h"
 #include "strip/strip.h"
 #include "strip_flags.h"
@@ -23,7 +26,32 @@ std::string percent(uint64_t after, uint64_t before) {
   return fmt::format("{:.1f} %", 100.0 * static_cast<double>(after) / static_cast<double>(before));
 }
 
-Json summary_json(const StripResult& r, double seconds) {
+// The transports at both ends, and how bare names were read.
+struct Ends {
+  Location from;
+  Location to;
+};
+
+// The `docker run` / `podman run` flags for the stripped image: the engine it went to
+// (docker unless podman's storage), the profile file when one was written.
+struct RunLine {
+  RunEngine engine = RunEngine::Docker;
+  std::vector<std::string> flags;
+  bool has_profile_file = false;
+};
+
+RunLine run_line(const StripResult& r, const Location& to, const std::optional<std::string>& file) {
+  RunLine line;
+  line.engine =
+      to.kind == Location::Kind::ContainersStorage ? RunEngine::Podman : RunEngine::Docker;
+  line.has_profile_file = file.has_value() || !r.seccomp;
+  line.flags = run_flags(line.engine, r.hardening ? r.hardening->capabilities_label : "",
+                         r.seccomp ? file : std::nullopt, r.seccomp.has_value());
+  return line;
+}
+
+Json summary_json(const StripResult& r, const Ends& ends, const std::optional<RunLine>& run,
+                  double seconds) {
   const Resolution& res = r.resolution;
   size_t packages = 0;
   for (auto& p : res.package_sizes)
@@ -31,6 +59,13 @@ Json summary_json(const StripResult& r, double seconds) {
   return Json{
       {"source", r.source},
       {"destination", r.destination},
+      {"sourceTransport", ends.from.transport()},
+      {"destinationTransport", ends.to.transport()},
+      {"bareNames", {{"source", ends.from.bare}, {"destination", ends.to.bare}}},
+      {"run", run ? Json{{"engine", run->engine == RunEngine::Docker ? "docker" : "podman"},
+                         {"flags", run->flags},
+                         {"seccompFile", run->has_profile_file}}
+                  : Json()},
       {"sourceDigest", r.source_digest.str()},
       {"digest", r.digest.str()},
       {"files",
@@ -137,8 +172,8 @@ int run_strip(int argc, char** argv) {
     }
   }
 
-  Location from = Location::parse(args["image"].as<std::string>());
-  Location to = Location::parse(args["target"].as<std::string>());
+  Location from = source_location(args["image"].as<std::string>());
+  Location to = target_location(args["target"].as<std::string>());
   RegistryOptions ro = registry_options(args);
   bool show = !quiet(args) && ::isatty(STDERR_FILENO);
   auto source = open_source(from, ro);
@@ -152,12 +187,22 @@ int run_strip(int argc, char** argv) {
   if (show) std::fputs("\r\x1b[K", stderr);
 
   if (args.count("report")) write_file_atomic(args["report"].as<std::string>(), r.report.dump(2));
-  if (args.count("seccomp-out") && r.seccomp)
-    write_file_atomic(args["seccomp-out"].as<std::string>(),
-                      r.seccomp->profile.json.dump(2) + "\n");
-  if (args.count("policy-dir") && r.hardening)
-    write_policy_dir(*r.hardening, args["policy-dir"].as<std::string>());
-  Json summary = summary_json(r, seconds);
+  std::optional<std::string> profile_file;  // where the seccomp profile was written
+  if (args.count("seccomp-out") && r.seccomp) {
+    profile_file = std::filesystem::absolute(args["seccomp-out"].as<std::string>()).string();
+    write_file_atomic(*profile_file, r.seccomp->profile.json.dump(2) + "\n");
+  }
+  if (args.count("policy-dir") && r.hardening) {
+    std::optional<std::string> profile;
+    if (r.seccomp) profile = r.seccomp->profile.json.dump(2) + "\n";
+    write_policy_dir(*r.hardening, args["policy-dir"].as<std::string>(), profile);
+    if (r.seccomp && !profile_file)
+      profile_file =
+          policy_seccomp_file(*r.hardening, args["policy-dir"].as<std::string>()).string();
+  }
+  std::optional<RunLine> run;
+  if (r.hardening || r.seccomp) run = run_line(r, to, profile_file);
+  Json summary = summary_json(r, Ends{from, to}, run, seconds);
   if (args.count("json")) {
     fmt::print("{}\n", summary.dump(2));
     return kExitOk;
@@ -195,6 +240,18 @@ int run_strip(int argc, char** argv) {
                args.count("policy-dir")
                    ? fmt::format(" (written to {})", args["policy-dir"].as<std::string>())
                    : "");
+  }
+  fmt::print("  via       {}{} -> {}{}\n", from.transport(), from.bare ? " (bare name)" : "",
+             to.transport(), to.bare ? " (bare name)" : "");
+  if (run) {
+    std::string image = to.local_engine() ? to.name : "IMAGE";
+    fmt::print("  run       {} run {} {}\n", run->engine == RunEngine::Docker ? "docker" : "podman",
+               shell_words(run->flags), image);
+    if (!run->has_profile_file)
+      fmt::print(
+          "            (the seccomp profile is in the image label; --seccomp-out FILE or "
+          "--policy-dir DIR writes it for docker, or `imgstrip run-args {} -o FILE`)\n",
+          image);
   }
   fmt::print("  time      {:.1f} s\n", seconds);
   fmt::print("  digest    {}\n", r.digest.str());

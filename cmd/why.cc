@@ -21,7 +21,7 @@ int run_why(int argc, char** argv) {
   options.parse_positional({"image", "path"});
   auto args = parse(options, argc, argv);
   if (!args.count("image") || !args.count("path")) usage_fail("why needs IMAGE and PATH");
-  Location where = Location::parse(args["image"].as<std::string>());
+  Location where = source_location(args["image"].as<std::string>());
   auto source = open_source(where, registry_options(args));
   TempDir work;
   Analysis a = analyze_image(*source, platform(args), strip_request(args), work.path());

@@ -9,7 +9,7 @@ BUILD=${FUZZ_BUILD_DIR:-build-fuzz}
 TARGETS=(fuzz_pkgdb_dpkg fuzz_pkgdb_apk fuzz_pkgdb_rpm_header fuzz_pkgdb_bdb_hash fuzz_elf_reader
          fuzz_seccomp_analyze fuzz_resolve_node_scan fuzz_resolve_java_manifest
          fuzz_resolve_java_shell fuzz_resolve_java_jar fuzz_resolve_perl_modules
-         fuzz_resolve_python_imports fuzz_seccomp_config_gate)
+         fuzz_resolve_python_imports fuzz_seccomp_config_gate fuzz_engine_messages fuzz_engine_ping)
 CC=clang CXX=clang++ cmake -S . -B "$BUILD" -DIMGSTRIP_FUZZ=ON -DIMGSTRIP_TESTS=OFF \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$BUILD" -j "$(nproc)" --target "${TARGETS[@]}" >/dev/null
@@ -31,6 +31,10 @@ for t in "${TARGETS[@]}"; do
       for f in /usr/lib/python3*/os.py /usr/lib/python3*/typing.py; do
         if [ -f "$f" ]; then head -c 20000 "$f" >"$dir/$(basename "$f")"; fi
       done ;;
+    fuzz_engine_messages)
+      printf '{"stream":"Loaded image: web:1\\n"}\r\n{"status":"Loading layer","progressDetail":{"current":1,"total":2},"id":"ab"}\r\n' >"$dir/ok"
+      printf '{"errorDetail":{"message":"invalid tar header"},"error":"invalid tar header"}\n' >"$dir/err" ;;
+    fuzz_engine_ping) printf '1.41\0004.3.1' >"$dir/podman"; printf '1.43' >"$dir/docker" ;;
   esac
   if "$bin" -max_total_time="$SECONDS_EACH" -rss_limit_mb=2048 "$dir" >"$corpus/$t.log" 2>&1; then
     echo "fuzz: $t: $(grep -o 'Done [0-9]* runs' "$corpus/$t.log" | tail -1 || echo done), no findings"

@@ -10,7 +10,7 @@ BUILD_PKGS=(
   libelf-dev libcapstone-dev libseccomp-dev libsqlite3-dev
 )
 TEST_PKGS=(
-  docker-registry skopeo umoci podman buildah runc mmdebstrap
+  docker-registry skopeo umoci podman buildah runc mmdebstrap docker.io
   apache2-utils openssl curl jq python3 strace time rpm db5.3-util gcc-aarch64-linux-gnu libc6-dev-arm64-cross
   checkpolicy semodule-utils policycoreutils selinux-policy-default secilc setools apparmor
 )
@@ -48,5 +48,10 @@ $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 # their own registry on free ports, so stop the packaged one if it came up.
 if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet docker-registry 2>/dev/null; then
   $SUDO systemctl stop docker-registry || true
+fi
+# docker.io's package starts dockerd where systemd runs; tests start their own on private
+# sockets, and bare image names must not find a system engine, so stop it too.
+if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet docker 2>/dev/null; then
+  $SUDO systemctl stop docker.socket docker || true
 fi
 echo "setup: done"

@@ -3,6 +3,8 @@
 # guestbook) from Debian packages with mmdebstrap, imports it with podman as IMAGE
 # (default localhost/csvs2021-web_i:latest) and, with a second argument, pushes it there
 # (e.g. docker://127.0.0.1:5000/csvs2021-web_i:latest; plain HTTP on loopback).
+# ENGINE=docker builds it with `docker build` (FROM scratch, the root file system ADDed)
+# into the Docker engine at DOCKER_HOST instead, and pushes nothing.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 image=${1:-localhost/csvs2021-web_i:latest}
@@ -21,6 +23,21 @@ if [ ! -s "$rootfs" ]; then
     --customize-hook="chmod 755 \"\$1\"/docker-entrypoint.sh" \
     --format=tar bookworm "$rootfs.tmp" >"$rootfs.log" 2>&1 || { cat "$rootfs.log" >&2; exit 1; }
   mv "$rootfs.tmp" "$rootfs"
+fi
+if [ "${ENGINE:-podman}" = docker ]; then
+  ctx=$(mktemp -d "${TMPDIR:-/var/tmp}/csvs-web-build.XXXXXX")
+  trap 'rm -rf "$ctx"' EXIT
+  ln "$rootfs" "$ctx/rootfs.tar" 2>/dev/null || cp "$rootfs" "$ctx/rootfs.tar"
+  cat >"$ctx/Dockerfile" <<'EOF2'
+FROM scratch
+ADD rootfs.tar /
+ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+EXPOSE 80
+ENTRYPOINT ["/docker-entrypoint.sh"]
+EOF2
+  DOCKER_BUILDKIT=0 docker build -q -t "$image" "$ctx" >/dev/null
+  echo "$image"
+  exit 0
 fi
 podman import -q --change 'ENTRYPOINT ["/docker-entrypoint.sh"]' --change 'EXPOSE 80' \
   --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \

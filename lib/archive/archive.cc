@@ -4,6 +4,7 @@
 #include <archive_entry.h>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <system_error>
@@ -181,9 +182,10 @@ class ArchiveSource : public ImageSource {
 // (uncompressed, as docker save writes them).
 class ArchiveSink : public ImageSink {
  public:
-  ArchiveSink(fs::path file, std::optional<Reference> ref)
+  ArchiveSink(fs::path file, std::optional<Reference> ref, ArchiveFormat format)
       : file_(fs::absolute(std::move(file))),
         ref_(std::move(ref)),
+        format_(format),
         staging_(file_.parent_path(), ".imgstrip-archive") {}
 
   std::string name() const override {
@@ -239,12 +241,17 @@ class ArchiveSink : public ImageSink {
       fail("{}: the config lists {} diff_ids for {} layers", name(), diff_ids.size(),
            m.layers.size());
     }
+    bool combined = format_ == ArchiveFormat::Combined;
+    auto blob_member = [](const Digest& d) { return "blobs/" + d.algorithm + "/" + d.hex; };
     Json entry = Json::object();
-    entry["Config"] = m.config.digest.hex + ".json";
+    entry["Config"] = combined ? blob_member(m.config.digest) : m.config.digest.hex + ".json";
     entry["RepoTags"] = Json::array();
     if (ref_ && !ref_->tag.empty()) entry["RepoTags"].push_back(repo_tag(*ref_));
     entry["Layers"] = Json::array();
     std::vector<std::pair<std::string, const Staged*>> members;
+    Manifest oci;  // the combined form's OCI manifest: uncompressed layers, as stored
+    oci.media_type = std::string(media::kOciManifest);
+    oci.config = descriptor(media::kOciConfig, m.config.digest, m.config.size);
     for (size_t i = 0; i < m.layers.size(); ++i) {
       auto it = staged_.find(m.layers[i].digest);
       if (it == staged_.end()) fail("{}: layer {} was not written", name(), i);
@@ -252,16 +259,39 @@ class ArchiveSink : public ImageSink {
         fail("{}: layer {} uncompresses to {}, but the config says {}", name(), i,
              it->second.diff_id.str(), diff_ids[i].str());
       }
-      std::string member = diff_ids[i].hex + "/layer.tar";
+      std::string member = combined ? blob_member(diff_ids[i]) : diff_ids[i].hex + "/layer.tar";
+      oci.layers.push_back(
+          descriptor(media::kOciLayer, diff_ids[i], static_cast<int64_t>(it->second.size)));
+      bool again = std::any_of(members.begin(), members.end(),
+                               [&](const auto& mem) { return mem.first == member; });
       entry["Layers"].push_back(member);
-      members.emplace_back(member, &it->second);
+      if (!again) members.emplace_back(member, &it->second);
     }
-    members.emplace_back(m.config.digest.hex + ".json", &config_it->second);
+    members.emplace_back(entry["Config"].get<std::string>(), &config_it->second);
     Json list = Json::array();
     list.push_back(entry);
 
+    std::vector<std::pair<std::string, std::string>> texts;
+    if (combined) {
+      std::string manifest = oci.serialize();
+      Digest manifest_digest = sha256_of(manifest);
+      Descriptor d =
+          descriptor(media::kOciManifest, manifest_digest, static_cast<int64_t>(manifest.size()));
+      if (ref_ && !ref_->tag.empty()) {
+        d.annotations["io.containerd.image.name"] = ref_->str();
+        d.annotations["org.opencontainers.image.ref.name"] = ref_->tag;
+      }
+      Json index = {{"schemaVersion", 2},
+                    {"mediaType", media::kOciIndex},
+                    {"manifests", Json::array({d.to_json()})}};
+      texts.emplace_back(blob_member(manifest_digest), std::move(manifest));
+      texts.emplace_back("oci-layout", R"({"imageLayoutVersion":"1.0.0"})");
+      texts.emplace_back("index.json", index.dump());
+    }
+    texts.emplace_back("manifest.json", list.dump());
+
     fs::path tmp = staging_.path() / "out.tar";
-    write_tar(tmp, list.dump(), members);
+    write_tar(tmp, members, texts);
     std::error_code ec;
     fs::rename(tmp, file_, ec);
     if (ec) fail("{}: cannot move the archive into place: {}", name(), ec.message());
@@ -275,6 +305,14 @@ class ArchiveSink : public ImageSink {
     uint64_t size = 0;
   };
 
+  static Descriptor descriptor(std::string_view media_type, const Digest& digest, int64_t size) {
+    Descriptor d;
+    d.media_type = std::string(media_type);
+    d.digest = digest;
+    d.size = size;
+    return d;
+  }
+
   static std::string repo_tag(const Reference& r) {
     // docker writes short names for Docker Hub images ("nginx:latest").
     std::string repo = r.registry == "docker.io" ? r.repository : r.name();
@@ -282,8 +320,9 @@ class ArchiveSink : public ImageSink {
     return repo + ":" + r.tag;
   }
 
-  void write_tar(const fs::path& out, const std::string& manifest_json,
-                 const std::vector<std::pair<std::string, const Staged*>>& members) {
+  void write_tar(const fs::path& out,
+                 const std::vector<std::pair<std::string, const Staged*>>& members,
+                 const std::vector<std::pair<std::string, std::string>>& texts) {
     archive* a = archive_write_new();
     archive_write_set_format_pax_restricted(a);
     if (archive_write_open_filename(a, out.c_str()) != ARCHIVE_OK) {
@@ -310,11 +349,14 @@ class ArchiveSink : public ImageSink {
       check(rc);
     };
     std::set<std::string> dirs;
-    for (auto& [member, staged] : members) {
-      auto slash = member.find('/');
-      if (slash != std::string::npos && dirs.insert(member.substr(0, slash)).second) {
-        header(member.substr(0, slash), true, 0);
+    auto parents = [&](const std::string& member) {
+      for (auto slash = member.find('/'); slash != std::string::npos;
+           slash = member.find('/', slash + 1)) {
+        if (dirs.insert(member.substr(0, slash)).second) header(member.substr(0, slash), true, 0);
       }
+    };
+    for (auto& [member, staged] : members) {
+      parents(member);
       header(member, false, staged->size);
       FileReader in(staged->path);
       std::unique_ptr<char[]> buf(new char[1 << 20]);
@@ -323,15 +365,18 @@ class ArchiveSink : public ImageSink {
             static_cast<int>(archive_write_data(a, buf.get(), n) < 0 ? ARCHIVE_FATAL : ARCHIVE_OK));
       }
     }
-    header("manifest.json", false, manifest_json.size());
-    check(archive_write_data(a, manifest_json.data(), manifest_json.size()) < 0 ? ARCHIVE_FATAL
-                                                                                : ARCHIVE_OK);
+    for (auto& [member, text] : texts) {
+      parents(member);
+      header(member, false, text.size());
+      check(archive_write_data(a, text.data(), text.size()) < 0 ? ARCHIVE_FATAL : ARCHIVE_OK);
+    }
     check(archive_write_close(a));
     archive_write_free(a);
   }
 
   fs::path file_;
   std::optional<Reference> ref_;
+  ArchiveFormat format_;
   TempDir staging_;
   std::map<Digest, Staged> staged_;
   std::optional<Manifest> manifest_;
@@ -345,8 +390,9 @@ std::unique_ptr<ImageSource> open_archive_source(const std::filesystem::path& fi
 }
 
 std::unique_ptr<ImageSink> open_archive_sink(const std::filesystem::path& file,
-                                             const std::optional<Reference>& ref) {
-  return std::make_unique<ArchiveSink>(file, ref);
+                                             const std::optional<Reference>& ref,
+                                             ArchiveFormat format) {
+  return std::make_unique<ArchiveSink>(file, ref, format);
 }
 
 }  // namespace imgstrip

@@ -59,7 +59,8 @@ std::string sanitize_policy_name(std::string_view name) {
 std::string policy_name(std::string_view image) {
   std::string_view s = image;
   // Transport prefixes as skopeo names them.
-  for (std::string_view prefix : {"docker://", "oci:", "docker-archive:"}) {
+  for (std::string_view prefix :
+       {"docker://", "oci:", "docker-archive:", "docker-daemon:", "containers-storage:"}) {
     if (s.starts_with(prefix)) s.remove_prefix(prefix.size());
   }
   if (auto at = s.find('@'); at != std::string_view::npos) s = s.substr(0, at);

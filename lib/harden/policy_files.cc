@@ -6,6 +6,7 @@
 #include "core/error.h"
 #include "core/text.h"
 #include "harden/policy_files.h"
+#include "harden/run_args.h"
 
 namespace imgstrip {
 namespace {
@@ -27,7 +28,7 @@ void write_text(const std::filesystem::path& path, const std::string& text) {
 
 }  // namespace
 
-std::string policy_readme(const HardenResult& r) {
+std::string policy_readme(const HardenResult& r, const std::string& docker_flags) {
   const std::string& n = r.name;
   std::string caps = r.capabilities_label.empty() ? "none" : r.capabilities_label;
   std::string out;
@@ -46,6 +47,16 @@ std::string policy_readme(const HardenResult& r) {
         r.capabilities_label, r.capabilities_label);
   }
   out += fmt::format("Port types: {}\n\n", r.port_types_source);
+
+  if (!docker_flags.empty()) {
+    out += "## Docker (it ignores the io.containers.* labels)\n\n";
+    out += fmt::format(
+        "{0}.docker-run holds the flags that enforce the seccomp profile ({0}.seccomp.json,\n"
+        "when there is one) and the capabilities:\n\n"
+        "    docker run {1} IMAGE\n\n"
+        "`imgstrip run-args IMAGE` prints them again from the image's labels.\n\n",
+        n, docker_flags);
+  }
 
   out += "## SELinux, reference-policy module (any SELinux host)\n\n";
   out +=
@@ -81,7 +92,12 @@ std::string policy_readme(const HardenResult& r) {
   return out;
 }
 
-void write_policy_dir(const HardenResult& r, const std::filesystem::path& dir) {
+std::filesystem::path policy_seccomp_file(const HardenResult& r, const std::filesystem::path& dir) {
+  return std::filesystem::absolute(dir) / (r.name + ".seccomp.json");
+}
+
+void write_policy_dir(const HardenResult& r, const std::filesystem::path& dir,
+                      const std::optional<std::string>& seccomp_profile) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) fail("{}: cannot create the policy directory: {}", dir.string(), ec.message());
@@ -89,7 +105,15 @@ void write_policy_dir(const HardenResult& r, const std::filesystem::path& dir) {
   write_text(dir / (r.name + ".fc"), r.fc);
   write_text(dir / (r.name + ".cil"), r.cil);
   write_text(dir / (r.name + ".apparmor"), r.apparmor);
-  write_text(dir / "README", policy_readme(r));
+  std::optional<std::string> profile_file;
+  if (seccomp_profile) {
+    profile_file = policy_seccomp_file(r, dir).string();
+    write_text(*profile_file, *seccomp_profile);
+  }
+  std::string flags = shell_words(run_flags(RunEngine::Docker, r.capabilities_label, profile_file,
+                                            seccomp_profile.has_value()));
+  write_text(dir / (r.name + ".docker-run"), flags + "\n");
+  write_text(dir / "README", policy_readme(r, flags));
 }
 
 }  // namespace imgstrip

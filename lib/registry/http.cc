@@ -78,6 +78,8 @@ HttpTransfer::HttpTransfer(std::unique_ptr<Handles> handles, Http& owner,
   CURL* e = handles_->easy;
   curl_easy_reset(e);
   curl_easy_setopt(e, CURLOPT_URL, request.url.c_str());
+  if (!request.unix_socket.empty())
+    curl_easy_setopt(e, CURLOPT_UNIX_SOCKET_PATH, request.unix_socket.c_str());
   curl_easy_setopt(e, CURLOPT_ERRORBUFFER, error_);
   curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(e, CURLOPT_USERAGENT, "imgstrip/0.1");
@@ -110,7 +112,9 @@ HttpTransfer::HttpTransfer(std::unique_ptr<Handles> handles, Http& owner,
     curl_easy_setopt(e, CURLOPT_SSLKEY, tls.client_key.c_str());
   }
 
-  bool upload = request.method == "PUT" || request.method == "PATCH";
+  // A POST with a body (an engine's image load) streams it like an upload.
+  bool upload = request.method == "PUT" || request.method == "PATCH" ||
+                (request.method == "POST" && static_cast<bool>(request.body));
   curl_slist_free_all(handles_->headers);
   handles_->headers = nullptr;
   for (const auto& h : request.headers)

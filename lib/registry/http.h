@@ -42,6 +42,9 @@ struct HttpRequest {
   uint64_t body_size = 0;
   bool follow_redirects = true;  // blob GETs may redirect to storage
   bool retry = true;             // Client retries on errors and 408/429/5xx
+  // Connect to this unix socket instead of the URL's host (a local engine's API); the
+  // URL then only names the path ("http://localhost/v1.41/_ping").
+  std::string unix_socket;
 };
 
 class HttpTransfer : public ReadStream {

@@ -14,6 +14,8 @@ TEST_CASE("policy names from image references", "[harden][input]") {
   CHECK(policy_name("docker://127.0.0.1:5000/team/Web.App:1.2") == "web_app");
   CHECK(policy_name("oci:/tmp/layout:web") == "layout");
   CHECK(policy_name("nginx@sha256:abcd") == "nginx");
+  CHECK(policy_name("docker-daemon:csvs-web-like-image") == "csvs_web_like_image");
+  CHECK(policy_name("containers-storage:localhost/web:1") == "web");
   CHECK(policy_name("3proxy") == "c_3proxy");
   CHECK(sanitize_policy_name("CSVS web--") == "csvs_web");
   CHECK(sanitize_policy_name(std::string(60, 'a')).size() == 40);

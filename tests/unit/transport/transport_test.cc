@@ -2,6 +2,8 @@
 
 #include <filesystem>
 
+#include "archive/archive.h"
+#include "archive/tar_members.h"
 #include "core/error.h"
 #include "core/tempdir.h"
 #include "image/copy.h"
@@ -25,7 +27,7 @@ TEST_CASE("transport names") {
   CHECK(arch.kind == Location::Kind::DockerArchive);
   CHECK(arch.path == "/tmp/a.tar");
   CHECK(arch.reference->str() == "localhost/web:latest");
-  CHECK_THROWS_AS(Location::parse("docker-daemon:nginx"), UsageError);
+  CHECK_THROWS_AS(Location::parse("oci-archive:/tmp/x.tar"), UsageError);
   CHECK_THROWS_AS(Location::parse("oci:"), UsageError);
   CHECK_THROWS_AS(Location::parse("oci:dir:"), UsageError);
   CHECK_THROWS_AS(Location::parse("docker://"), UsageError);
@@ -103,4 +105,30 @@ TEST_CASE("a corrupt blob is not stored and leaves no image behind") {
   CHECK_FALSE(std::filesystem::exists(dir.path() / "out" / "index.json"));
   CHECK_FALSE(
       std::filesystem::exists(dir.path() / "out" / "blobs" / "sha256" / sha256_of(layer).hex));
+}
+
+TEST_CASE("the combined archive: an OCI layout and manifest.json over the same blobs") {
+  TempDir dir;
+  std::string layer(10240, '\0');
+  MemorySource image = make_image(layer);
+  auto ref = Reference::parse("web:1");
+  auto sink = open_archive_sink(dir.path() / "c.tar", ref, ArchiveFormat::Combined);
+  CopyResult r = copy_image(image, *sink, Platform::parse("linux/amd64"));
+  TarMembers tar(dir.path() / "c.tar");
+  for (const char* member : {"oci-layout", "index.json", "manifest.json"})
+    CHECK(tar.contains(member));
+  Json list = Json::parse(tar.read("manifest.json", 1 << 20));
+  CHECK(list[0]["RepoTags"] == Json::array({"web:1"}));
+  CHECK(list[0]["Config"] == "blobs/sha256/" + r.digest.hex);  // the archive sink's ID
+  CHECK(list[0]["Layers"][0] == "blobs/sha256/" + sha256_of(layer).hex);
+  Json index = Json::parse(tar.read("index.json", 1 << 20));
+  CHECK(index["manifests"][0]["annotations"]["io.containerd.image.name"] ==
+        "docker.io/library/web:1");
+
+  // The reader takes it back through manifest.json (the OCI-in-tar form alone is
+  // test_foundation.sh's oci-in-tar.tar).
+  auto back = open_archive_source(dir.path() / "c.tar", std::nullopt);
+  Manifest m = Manifest::parse(back->root().bytes, media::kDockerManifest, "test");
+  CHECK(m.config.digest == r.digest);
+  CHECK(m.layers[0].digest == sha256_of(layer));
 }
