@@ -6,10 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 if [ "${IMGSTRIP_SANITIZE:-0}" = 1 ]; then
-  BUILD_DIR=${BUILD_DIR:-build-asan} bash scripts/build.sh -DIMGSTRIP_SANITIZE=ON
+  BUILD_DIR=${BUILD_DIR:-build-asan} bash scripts/build.sh -DIMGSTRIP_SANITIZE=ON -DIMGSTRIP_WERROR=ON
   BUILD_DIR=${BUILD_DIR:-build-asan}
 else
-  bash scripts/build.sh
+  bash scripts/build.sh -DIMGSTRIP_WERROR=ON
   BUILD_DIR=${BUILD_DIR:-build}
 fi
 

@@ -35,13 +35,44 @@ corpus_mmdebstrap() {
     mmdebstrap --variant=apt "$@" --format=tar bookworm "$out.tmp" >"$out.log" 2>&1 ||
       { tail -40 "$out.log" >&2; rm -f "$out.tmp"; exit 1; }
     mv "$out.tmp" "$out"
-    # Older builds of the same app (other keys) are stale now.
-    local old
-    for old in "${out%-*.tar}"-????????????.tar; do
-      [ "$old" != "$out" ] && [ -f "$old" ] && rm -f "$old" "$old.log"
-    done
+    _corpus_drop_stale "$out"
     exit 0
   ) 9>"$CORPUS_FIXTURES/.mmdebstrap.lock"
+}
+
+# corpus_base NAME MMDEBSTRAP_ARGS...: a root file system shared by several apps (the JRE
+# of java-jar and java-cp), cached under a key of its arguments; prints its path.
+corpus_base() {
+  local name=$1 key out
+  shift
+  key=$(printf '%s\n' "$@" | sha256sum | cut -c1-12)
+  out=$(corpus_rootfs_path "base-$name" "$key")
+  [ -s "$out" ] || corpus_mmdebstrap "$out" "$@" >&2 || return 1
+  echo "$out"
+}
+
+# corpus_overlay BASE OUT DIR: OUT is the BASE tarball with DIR's contents added (owned
+# by root, modes as in DIR), written only when complete. Directories BASE has already
+# (./opt) are not added again: podman import refuses a path twice.
+corpus_overlay() {
+  local base=$1 out=$2 dir=$3 list
+  list=$(mktemp)
+  comm -13 <(tar -tf "$base" | sed 's|/$||' | LC_ALL=C sort) \
+    <(cd "$dir" && find . -mindepth 1 | LC_ALL=C sort) >"$list"
+  cp "$base" "$out.tmp" &&
+    (cd "$dir" && tar -rf "$out.tmp" --owner=0 --group=0 --numeric-owner --no-recursion -T "$list") &&
+    mv "$out.tmp" "$out" || { rm -f "$out.tmp" "$list"; return 1; }
+  rm -f "$list"
+  _corpus_drop_stale "$out"
+}
+
+# _corpus_drop_stale OUT: older builds of the same app (other keys) are stale now.
+_corpus_drop_stale() {
+  local old
+  for old in "${1%-*.tar}"-????????????.tar; do
+    [ "$old" != "$1" ] && [ -f "$old" ] && rm -f "$old" "$old.log"
+  done
+  return 0
 }
 
 # corpus_locked COMMAND...: runs COMMAND holding the mmdebstrap lock (for builds that

@@ -7,12 +7,10 @@ total_pass=0
 total_fail=0
 for t in test_*.sh; do
   [ -n "${E2E_ONLY:-}" ] && [[ "$t" != *"$E2E_ONLY"* ]] && continue
-  # The corpus (tests/corpus) is not in the default run yet: every app answers the same
-  # after stripping (scripts/corpus.sh), but the whole test (nine images built, run three
-  # ways and traced) has not yet been run within CI's time on a clean machine.
-  # E2E_CORPUS=1 or E2E_ONLY=corpus runs it.
-  if [ "$t" = test_corpus.sh ] && [ "${E2E_CORPUS:-0}" != 1 ] && [ -z "${E2E_ONLY:-}" ]; then
-    echo "-- $t: NOT RUN (set E2E_CORPUS=1)"
+  # E2E_CORPUS=0 leaves out the corpus (nine real applications built, stripped, run three
+  # ways and traced: ~12 minutes with its images cached, ~30 without) for a quick local run.
+  if [ "$t" = test_corpus.sh ] && [ "${E2E_CORPUS:-1}" = 0 ] && [ -z "${E2E_ONLY:-}" ]; then
+    echo "-- $t: NOT RUN (E2E_CORPUS=0)"
     continue
   fi
   echo "-- $t"

@@ -18,12 +18,14 @@ if [ ! -s "$rootfs" ]; then
   jar --create --file "$stage/lib/json.jar" -C "$stage/lib-classes" .
   javac --release 17 -cp "$stage/lib/json.jar" -d "$stage/app-classes" $(find "$src/app" -name '*.java' | sort)
   jar --create --file "$stage/notes-app.jar" -C "$stage/app-classes" .
-  corpus_mmdebstrap "$rootfs" --include=openjdk-17-jre-headless \
-    --customize-hook="mkdir -p \"\$1\"/opt/notes-cp/lib \"\$1\"/data" \
-    --customize-hook="copy-in $stage/notes-app.jar /opt/notes-cp" \
-    --customize-hook="copy-in $stage/lib/json.jar /opt/notes-cp/lib" \
-    --customize-hook="copy-in $here/docker-entrypoint.sh /" \
-    --customize-hook="chmod 755 \"\$1\"/docker-entrypoint.sh"
+  base=$(corpus_base jre --include=openjdk-17-jre-headless)
+  root=$stage/root
+  mkdir -p "$root/opt/notes-cp/lib" "$root/data"
+  cp "$stage/notes-app.jar" "$root/opt/notes-cp/"
+  cp "$stage/lib/json.jar" "$root/opt/notes-cp/lib/"
+  install -m 755 "$here/docker-entrypoint.sh" "$root/"
+  chmod -R u=rwX,go=rX "$root"
+  corpus_overlay "$base" "$rootfs" "$root"
 fi
 corpus_import "$rootfs" "$image" "$key" \
   'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \

@@ -15,11 +15,13 @@ if [ ! -s "$rootfs" ]; then
   mkdir -p "$stage/classes"
   javac --release 17 -d "$stage/classes" $(find "$here/src" -name '*.java' | sort)
   jar --create --file "$stage/notes.jar" --main-class notes.Main -C "$stage/classes" .
-  corpus_mmdebstrap "$rootfs" --include=openjdk-17-jre-headless \
-    --customize-hook="mkdir -p \"\$1\"/opt/notes \"\$1\"/data" \
-    --customize-hook="copy-in $stage/notes.jar /opt/notes" \
-    --customize-hook="copy-in $here/docker-entrypoint.sh /" \
-    --customize-hook="chmod 755 \"\$1\"/docker-entrypoint.sh"
+  base=$(corpus_base jre --include=openjdk-17-jre-headless)
+  root=$stage/root
+  mkdir -p "$root/opt/notes" "$root/data"
+  cp "$stage/notes.jar" "$root/opt/notes/"
+  install -m 755 "$here/docker-entrypoint.sh" "$root/"
+  chmod -R u=rwX,go=rX "$root"
+  corpus_overlay "$base" "$rootfs" "$root"
 fi
 corpus_import "$rootfs" "$image" "$key" \
   'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \

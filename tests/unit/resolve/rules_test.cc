@@ -323,3 +323,29 @@ TEST_CASE("rules: a named package's commands when the image runs some, none, or 
     CHECK(r.keep.contains("usr/bin/db-compat"));
   }
 }
+
+TEST_CASE("rules: Perl modules kept as data keep nothing while no perl can run them") {
+  auto tree_with = [](bool perl) {
+    TreeBuilder b;
+    b.file("usr/share/perl/5.36/Test/More.pm", "package Test::More;\n1;\n")
+        .file("usr/lib/pg/pgxs/test/Cluster.pm", "package Cluster;\nuse Test::More;\n1;\n")
+        .file("usr/lib/pg/bin/postgres", "server", 0755);
+    if (perl) b.file("usr/bin/perl", "perl", 0755).file("start.sh", "#!/usr/bin/perl\n", 0755);
+    b.package("pg", {"usr/lib/pg/pgxs/test/Cluster.pm", "usr/lib/pg/bin/postgres"});
+    b.package("perl-modules", {"usr/share/perl/5.36/Test/More.pm"});
+    return b.build();
+  };
+  SECTION("no perl: the module is data") {
+    FileTree tree = tree_with(false);
+    Resolution r = resolve(tree, config_json("{}"), packages({"pg"}));
+    CHECK(r.keep.contains("usr/lib/pg/pgxs/test/Cluster.pm"));
+    CHECK_FALSE(r.keep.contains("usr/share/perl/5.36/Test/More.pm"));
+    CHECK(noted(r, "1 Perl files kept as data"));
+  }
+  SECTION("perl kept (by a script the image starts): the module's uses are followed") {
+    FileTree tree = tree_with(true);
+    Resolution r = resolve(tree, config_json(R"({"Cmd":["/start.sh"]})"), packages({"pg"}));
+    CHECK(r.keep.contains("usr/bin/perl"));
+    CHECK(r.keep.contains("usr/share/perl/5.36/Test/More.pm"));
+  }
+}
