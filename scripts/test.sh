@@ -5,6 +5,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+# The corpus's images (mmdebstrap, mostly downloads and dpkg) build while the compiler
+# runs; the end-to-end tests wait for them.
+if [ "${E2E_CORPUS:-1}" != 0 ]; then
+  bash tests/corpus/build-all.sh >corpus-images.log 2>&1 &
+  corpus_images=$!
+fi
 if [ "${IMGSTRIP_SANITIZE:-0}" = 1 ]; then
   BUILD_DIR=${BUILD_DIR:-build-asan} bash scripts/build.sh -DIMGSTRIP_SANITIZE=ON -DIMGSTRIP_WERROR=ON
   BUILD_DIR=${BUILD_DIR:-build-asan}
@@ -21,5 +27,9 @@ echo "== fuzzing (${FUZZ_SECONDS:-10} s per parser)"
 bash scripts/fuzz.sh || status=1
 
 echo "== end-to-end tests"
+if [ -n "${corpus_images:-}" ]; then
+  wait "$corpus_images" || echo "(some corpus images did not build; the corpus test builds them again)"
+  cat corpus-images.log
+fi
 IMGSTRIP="$PWD/$BUILD_DIR/cmd/imgstrip" bash tests/e2e/run.sh || status=1
 exit $status

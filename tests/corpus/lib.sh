@@ -39,10 +39,13 @@ corpus_cleanup() {
   if [ -f "$CORPUS_WORK/.tracers" ]; then
     while read -r pid; do _corpus_kill_tracer "$pid"; done <"$CORPUS_WORK/.tracers"
   fi
-  podman ps -a --format '{{.Names}}' 2>/dev/null | grep "^$CORPUS_PREFIX" |
-    xargs -r podman rm -f -t 0 >/dev/null 2>&1
-  podman volume ls --format '{{.Name}}' 2>/dev/null | grep "^$CORPUS_PREFIX" |
-    xargs -r podman volume rm -f >/dev/null 2>&1
+  local engine
+  for engine in podman ${CORPUS_DOCKER_USED:+docker}; do
+    $engine ps -a --format '{{.Names}}' 2>/dev/null | grep "^$CORPUS_PREFIX" |
+      xargs -r $engine rm -f >/dev/null 2>&1
+    $engine volume ls --format '{{.Name}}' 2>/dev/null | grep "^$CORPUS_PREFIX" |
+      xargs -r $engine volume rm -f >/dev/null 2>&1
+  done
   [ "${CORPUS_KEEP_WORK:-0}" = 1 ] || rm -rf "$CORPUS_WORK"
 }
 
@@ -220,8 +223,8 @@ _corpus_session() (
   done
   _corpus_app_stop "$((phase > PHASES ? PHASES : phase))"
   [ -n "$WITH" ] && _corpus_with_stop
-  podman volume ls --format '{{.Name}}' | grep -E "^$name-(.*-)?v[0-9]+\$" |
-    xargs -r podman volume rm -f >/dev/null 2>&1
+  _ce volume ls --format '{{.Name}}' | grep -E "^$name-(.*-)?v[0-9]+\$" |
+    xargs -r "${CORPUS_ENGINE:-podman}" volume rm -f >/dev/null 2>&1
   return $rc
 )
 
@@ -242,7 +245,7 @@ _corpus_wait() {
 }
 
 _corpus_container_running() {
-  [ "$(podman container inspect --format '{{.State.Running}}' "$1" 2>/dev/null)" = true ]
+  [ "$(_ce inspect --format '{{.State.Running}}' "$1" 2>/dev/null)" = true ]
 }
 _corpus_tracer_running() { kill -0 "$(cat "$1")" 2>/dev/null; }
 
@@ -255,21 +258,49 @@ _corpus_with_start() {
     local args=(-e "$PORT_ENV=$wport") e v
     for e in "${ENVS[@]}"; do args+=(-e "$e"); done
     for v in "${!VOLUMES[@]}"; do args+=(-v "$n-v$v:${VOLUMES[$v]}"); done
+    _corpus_own_profile "$w" "$with_kind" args
     _corpus_podman_run "$n" "$image" "${args[@]}" "${with_flags[@]}" || return 1
     _corpus_wait "$READY_TIMEOUT" "$w" "$wport" "" _corpus_container_running "$n"
   )
 }
 _corpus_with_stop() {
-  podman stop -t 20 "$with_name" >/dev/null 2>&1
-  podman logs "$with_name" >>"$dir/$label.$WITH.log" 2>&1
-  podman rm -f "$with_name" >/dev/null 2>&1
+  _ce stop -t 20 "$with_name" >/dev/null 2>&1
+  _ce logs "$with_name" >>"$dir/$label.$WITH.log" 2>&1
+  _ce rm -f "$with_name" >/dev/null 2>&1
+}
+
+# _ce ARGS...: the container engine the sessions run in: podman, or docker with
+# CORPUS_ENGINE=docker (DOCKER_HOST pointing at it; images loaded with corpus_docker_load).
+_ce() { "${CORPUS_ENGINE:-podman}" "$@"; }
+
+# _corpus_own_profile APP KIND ARRAY: with CORPUS_OWN_PROFILE=1, a stripped APP runs under
+# the profile its strip wrote (--security-opt seccomp=FILE, as a docker user runs it);
+# each app of a session its own.
+_corpus_own_profile() {
+  local -n _args=$3
+  if [ "${CORPUS_OWN_PROFILE:-0}" = 1 ] && [ "$2" = stripped ]; then
+    _args+=(--security-opt "seccomp=$CORPUS_WORK/$1/profile.json")
+  fi
 }
 
 _corpus_podman_run() {
-  local n=$1 image=$2; shift 2
-  podman rm -f "$n" >/dev/null 2>&1
-  podman run -d --name "$n" --runtime runc --network host \
+  local n=$1 image=$2 runtime=()
+  shift 2
+  [ "${CORPUS_ENGINE:-podman}" = podman ] && runtime=(--runtime runc)
+  _ce rm -f "$n" >/dev/null 2>&1
+  _ce run -d --name "$n" "${runtime[@]}" --network host \
     --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 "$@" "$image" >/dev/null
+}
+
+# corpus_docker_load APP: the app's stripped image (and its companion's) from podman into
+# the docker engine at DOCKER_HOST.
+corpus_docker_load() {
+  local app=$1 with
+  CORPUS_DOCKER_USED=1
+  podman save -q --format docker-archive "$(corpus_stripped_image "$app")" | docker load -q >/dev/null ||
+    return 1
+  with=$(corpus_with "$app")
+  [ -z "$with" ] || corpus_docker_load "$with"
 }
 
 _corpus_app_start() {
@@ -279,11 +310,12 @@ _corpus_app_start() {
     local args=() e v
     for e in "${envs[@]}"; do args+=(-e "$e"); done
     for v in "${!VOLUMES[@]}"; do args+=(-v "$name-v$v:${VOLUMES[$v]}"); done
+    _corpus_own_profile "$app" "$kind" args
     # podman's own errors (the runtime failing to start it) go to the session's log.
     _corpus_podman_run "$name" "$image" "${args[@]}" "${flags[@]}" 2>>"$dir/$label.log" || return 1
     # The seccomp mode of the container's first process, as the host sees it.
     local pid
-    pid=$(podman container inspect --format '{{.State.Pid}}' "$name" 2>/dev/null)
+    pid=$(_ce inspect --format '{{.State.Pid}}' "$name" 2>/dev/null)
     grep -s '^Seccomp:' "/proc/$pid/status" | tr -s '\t ' ' ' >"$dir/$label.seccomp"
   else
     [ "$1" = 1 ] && { _corpus_unpack "$image" "$dir/$label.root" || return 1; }
@@ -293,9 +325,9 @@ _corpus_app_start() {
 
 _corpus_app_stop() {
   if [ "$backend" = container ]; then
-    podman stop -t 20 "$name" >/dev/null 2>&1
-    podman logs "$name" >>"$dir/$label.log" 2>&1
-    podman rm -f "$name" >/dev/null 2>&1
+    _ce stop -t 20 "$name" >/dev/null 2>&1
+    _ce logs "$name" >>"$dir/$label.log" 2>&1
+    _ce rm -f "$name" >/dev/null 2>&1
   else
     _corpus_tracer_stop "$(cat "$dir/$label.tracer")"
   fi
@@ -411,4 +443,4 @@ corpus_require() {
   for t in "$@"; do command -v "$t" >/dev/null || missing+=("$t"); done
   [ ${#missing[@]} -eq 0 ] || { echo "missing tools: ${missing[*]} (scripts/setup.sh installs them)" >&2; return 1; }
 }
-CORPUS_TOOLS=(podman mmdebstrap strace unshare jq curl python3 npm javac jar psql mariadb flock tar column ps)
+CORPUS_TOOLS=(podman docker dockerd mmdebstrap strace unshare jq curl python3 npm javac jar psql mariadb flock tar column ps)

@@ -125,3 +125,31 @@ run_image() {
 }
 # guestbook PORT: the five coursework inputs, then the list (shared with the corpus).
 source "$(dirname "${BASH_SOURCE[0]}")/../corpus/exercise-lib.sh"
+
+# start_dockerd: dockerd without iptables or a bridge, data under $WORK; sets DOCKER_HOST.
+start_dockerd() {
+  local dir="$WORK/dockerd"
+  mkdir -p "$dir"
+  chmod 755 "$dir"
+  dockerd --iptables=false --ip-masq=false --bridge=none --data-root "$dir/data" \
+    --exec-root "$dir/exec" -H "unix://$dir/docker.sock" --pidfile "$dir/pid" >"$dir/log" 2>&1 &
+  DOCKERD_PID=$!
+  PIDS+=("$DOCKERD_PID")
+  DOCKER_SOCK="$dir/docker.sock"
+  for _ in $(seq 1 150); do
+    curl -s -o /dev/null --unix-socket "$DOCKER_SOCK" http://localhost/_ping && break
+    sleep 0.2
+  done
+  export DOCKER_HOST="unix://$DOCKER_SOCK"
+}
+
+# stop_dockerd: the dockerd start_dockerd started (by its PID), and what it leaves mounted
+# under $WORK (its network namespace).
+stop_dockerd() {
+  if [ -n "${DOCKERD_PID:-}" ]; then
+    kill "$DOCKERD_PID" 2>/dev/null
+    wait "$DOCKERD_PID" 2>/dev/null
+    DOCKERD_PID=""
+  fi
+  awk -v w="$WORK/" 'index($2, w) == 1 {print $2}' /proc/mounts | sort -r | xargs -r -n1 umount -l
+}

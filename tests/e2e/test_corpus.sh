@@ -4,19 +4,24 @@
 # it with the app's strip.args, the stripped image answers identically under podman's
 # default seccomp profile and under its own baked profile (--seccomp-policy=image), and
 # every syscall the stripped app makes under strace -f is in that profile
-# (scripts/soundness.sh). CORPUS_APPS="a b" limits the run to some apps.
+# (scripts/soundness.sh), and it answers identically under a real Docker engine with the
+# profile file the strip wrote (docker run --security-opt seccomp=FILE, as a docker user
+# runs it: docker ignores the image's labels). CORPUS_APPS="a b" limits the run to some apps.
 source "$(dirname "$0")/lib.sh"
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 source "$REPO/tests/corpus/lib.sh"
 CORPUS_WORK=$WORK/corpus
 CORPUS_PREFIX=imgstrip-e2e-corpus-$$-
 corpus_init
-trap 'corpus_cleanup; cleanup' EXIT
+trap 'corpus_cleanup; stop_dockerd; cleanup' EXIT
 export CORPUS_WORK CORPUS_PREFIX IMGSTRIP
 
 check "the corpus's tools are installed (${CORPUS_TOOLS[*]})" corpus_require "${CORPUS_TOOLS[@]}"
 if [ -n "${CORPUS_APPS:-}" ]; then read -r -a apps <<<"$CORPUS_APPS"; else mapfile -t apps < <(corpus_apps); fi
 check "the corpus has its apps ($(corpus_apps | wc -l))" test "$(corpus_apps | wc -l)" -ge 9
+start_dockerd
+CORPUS_DOCKER_USED=1
+check "dockerd answers on its private socket" docker version
 
 # ran_ok FILE: a session's answers, without a "!! ... did not get ready" line (the app's
 # or its companion's); app_started FILE: without the app's own.
@@ -38,7 +43,7 @@ for app in "${apps[@]}"; do
     pass "$app: imgstrip $args exits 0"
   else
     fail "$app: imgstrip $args exits 0" "$out"
-    for c in "answers identically" "answers identically under its own profile" "soundness"; do
+    for c in "answers identically" "answers identically under its own profile" "answers under docker" "soundness"; do
       fail "$app: stripped: $c" "no stripped image"
     done
     continue
@@ -50,6 +55,7 @@ for app in "${apps[@]}"; do
   if ! app_started "$d/strip.out"; then
     echo "  the stripped app did not start: $(grep -v '^$' "$d/strip.log" 2>/dev/null | tail -3 | cut -c1-200 | tr '\n' '|')"
     fail "$app: stripped: answers identically under its own profile" "the stripped image does not start"
+    fail "$app: stripped: answers under docker" "the stripped image does not start"
     fail "$app: stripped: soundness" "the stripped image does not start"
     continue
   fi
@@ -59,6 +65,16 @@ for app in "${apps[@]}"; do
   check "$app: stripped: answers identically under its own profile (--seccomp-policy=image)" \
     diff "$d/orig.out" "$d/prof.out"
   check_eq "$app: stripped: the container ran under a seccomp filter" "Seccomp: 2" "$(cat "$d/prof.seccomp" 2>/dev/null)"
+  if out=$(corpus_docker_load "$app" 2>&1); then
+    CORPUS_ENGINE=docker CORPUS_OWN_PROFILE=1 corpus_run "$app" stripped docker >"$d/docker.out"
+    check "$app: stripped: answers identically under docker with its profile file (--security-opt seccomp=FILE)" \
+      diff "$d/orig.out" "$d/docker.out"
+    check_eq "$app: stripped: the docker container ran under a seccomp filter" "Seccomp: 2" \
+      "$(cat "$d/docker.seccomp" 2>/dev/null)"
+  else
+    fail "$app: stripped: answers identically under docker with its profile file (--security-opt seccomp=FILE)" \
+      "docker load: $out"
+  fi
   check "$app: stripped: soundness (every syscall under strace is in the profile)" \
     bash "$REPO/scripts/soundness.sh" "$app"
   [ -f "$d/observed.txt" ] &&

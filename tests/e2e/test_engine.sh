@@ -12,22 +12,6 @@ chmod 711 "$WORK"  # the permission check below is about the socket, not this fo
 CACHE="$WORK/seccomp-cache"
 PODMAN_PREFIX=imgstrip-e2e-engine
 
-# start_dockerd: dockerd without iptables or a bridge, data under $WORK; sets DOCKER_HOST.
-start_dockerd() {
-  local dir="$WORK/dockerd"
-  mkdir -p "$dir"
-  chmod 755 "$dir"
-  dockerd --iptables=false --ip-masq=false --bridge=none --data-root "$dir/data" \
-    --exec-root "$dir/exec" -H "unix://$dir/docker.sock" --pidfile "$dir/pid" >"$dir/log" 2>&1 &
-  DOCKERD_PID=$!
-  PIDS+=("$DOCKERD_PID")
-  DOCKER_SOCK="$dir/docker.sock"
-  for _ in $(seq 1 150); do
-    curl -s -o /dev/null --unix-socket "$DOCKER_SOCK" http://localhost/_ping && break
-    sleep 0.2
-  done
-  export DOCKER_HOST="unix://$DOCKER_SOCK"
-}
 # The containers and podman images this test made; then dockerd (by PID, from lib.sh's
 # cleanup) and its data.
 engine_cleanup() {
@@ -35,12 +19,7 @@ engine_cleanup() {
   podman rm -f "$PODMAN_PREFIX-run" >/dev/null 2>&1
   podman images --format '{{.Repository}}:{{.Tag}}' 2>/dev/null | grep -F "/$PODMAN_PREFIX" |
     xargs -r podman rmi -f >/dev/null 2>&1
-  if [ -n "${DOCKERD_PID:-}" ]; then
-    kill "$DOCKERD_PID" 2>/dev/null
-    wait "$DOCKERD_PID" 2>/dev/null
-  fi
-  # What dockerd leaves mounted under its folders (its network namespace).
-  awk -v w="$WORK/" 'index($2, w) == 1 {print $2}' /proc/mounts | sort -r | xargs -r -n1 umount -l
+  stop_dockerd
   cleanup
 }
 trap engine_cleanup EXIT
