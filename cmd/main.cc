@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "commands.h"
+#include "commit.h"
 #include "common.h"
 #include "core/error.h"
 
@@ -51,7 +52,7 @@ int main(int argc, char** argv) {
     return kExitOk;
   }
   if (cmd == "--version" || cmd == "version") {
-    std::puts("imgstrip " IMGSTRIP_VERSION);
+    std::puts("imgstrip " IMGSTRIP_VERSION " (commit " IMGSTRIP_COMMIT ")");
     return kExitOk;
   }
   try {

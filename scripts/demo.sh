@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-bash scripts/build.sh
+TARGET=imgstrip bash scripts/build.sh  # the binary only: the demo runs no unit test
 IMGSTRIP=$PWD/build/cmd/imgstrip
 WORK=$(mktemp -d "${TMPDIR:-/var/tmp}/imgstrip-demo.XXXXXX")
 PIDS=()
