@@ -49,6 +49,8 @@ for app in "${apps[@]}"; do
     continue
   fi
   echo "  $(jq -r '"\(.bytes.before) -> \(.bytes.after) bytes, \(.seccomp.allowed) syscalls allowed"' "$d/summary.json")"
+  check "$app: the report gives every kept path its reasons" \
+    jq -e '(.kept | length) > 0 and ([.kept[] | select((.reasons // []) | length == 0)] | length == 0)' "$d/report.json"
   corpus_run "$app" stripped strip >"$d/strip.out"
   check "$app: stripped: answers identically (podman's default seccomp)" diff "$d/orig.out" "$d/strip.out"
   grep -h '^!! ' "$d/strip.out" | sed 's/^/  /'
