@@ -1,5 +1,6 @@
-// Streaming compressors for layer blobs: gzip (zlib, a header with mtime 0 and no name)
-// and zstd, so the same input always gives the same bytes.
+// Streaming compressors for layer blobs: gzip (parallel blocks on zlib, a header with
+// mtime 0 and no name; parallel_gzip.h) and zstd, so the same input always gives the same
+// bytes.
 #pragma once
 
 #include <memory>
