@@ -65,7 +65,9 @@ corpus_settings() {
 }
 
 corpus_image() { echo "localhost/corpus-$1:latest"; }
-corpus_stripped_image() { echo "localhost/corpus-$1-stripped:latest"; }
+# CORPUS_STRIPPED_TAG (default latest) keeps one run's stripped images apart from
+# another's on a shared machine.
+corpus_stripped_image() { echo "localhost/corpus-$1-stripped:${CORPUS_STRIPPED_TAG:-latest}"; }
 
 # corpus_with APP: the app's companion (run.sh's WITH), or nothing.
 corpus_with() { (corpus_settings "$1"; echo "$WITH"); }

@@ -12,9 +12,15 @@ REPO=$(cd "$(dirname "$0")/../.." && pwd)
 source "$REPO/tests/corpus/lib.sh"
 CORPUS_WORK=$WORK/corpus
 CORPUS_PREFIX=imgstrip-e2e-corpus-$$-
+# This run's own stripped images (others may strip the same apps on this machine).
+CORPUS_STRIPPED_TAG=e2e-$$
 corpus_init
-trap 'corpus_cleanup; stop_dockerd; cleanup' EXIT
-export CORPUS_WORK CORPUS_PREFIX IMGSTRIP
+remove_stripped() {
+  podman images --format '{{.Repository}}:{{.Tag}}' | grep -E "^localhost/corpus-.*-stripped:$CORPUS_STRIPPED_TAG\$" |
+    xargs -r podman rmi -f >/dev/null 2>&1
+}
+trap 'corpus_cleanup; remove_stripped; stop_dockerd; cleanup' EXIT
+export CORPUS_WORK CORPUS_PREFIX CORPUS_STRIPPED_TAG IMGSTRIP
 
 check "the corpus's tools are installed (${CORPUS_TOOLS[*]})" corpus_require "${CORPUS_TOOLS[@]}"
 if [ -n "${CORPUS_APPS:-}" ]; then read -r -a apps <<<"$CORPUS_APPS"; else mapfile -t apps < <(corpus_apps); fi
