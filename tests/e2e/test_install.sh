@@ -51,11 +51,11 @@ if [ -n "$deb" ]; then
   # Every library the binary names (DT_NEEDED) comes from a package the .deb depends on.
   needed=$(readelf -d "$IMGSTRIP" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
   check "  ... the binary needs libraries (readelf -d)" test -n "$needed"
+  names=$(sed 's/([^)]*)//g; s/[|,]/\n/g' <<<"$depends" | awk '{print $1}')  # package names
   for so in $needed; do
     path=$(ldconfig -p | awk -v so="$so" '$1 == so && /x86-64/ {print $NF; exit}')
     owner=$(dpkg -S "$(realpath "$path")" 2>/dev/null | head -1 | cut -d: -f1)
     [ -n "$owner" ] || owner=$(dpkg -S "$path" 2>/dev/null | head -1 | cut -d: -f1)
-    names=$(sed 's/([^)]*)//g; s/[|,]/\n/g' <<<"$depends" | awk '{print $1}')
     check "  ... Depends names $owner (for $so, dpkg-shlibdeps)" grep -qxF "$owner" <<<"$names"
   done
   contents=$(dpkg-deb -c "$deb")
