@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "core/error.h"
+#include "harden/run_user.h"
 
 namespace imgstrip {
 
@@ -82,6 +83,7 @@ HardenInput harden_input(std::string_view image, const ImageConfig& config, cons
   input.exposed_ports = config.exposed_ports();
   input.volumes = config.volumes();
   input.user = config.user();
+  if (auto ids = user_ids(tree, input.user)) input.run_uid = ids->uid;
   input.syscalls = std::move(syscalls);
   for (const std::string& path : kept) {
     const Entry* e = tree.find(path);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "fs/tree.h"
+#include "harden/script_writes.h"
 #include "oci/config.h"
 
 namespace imgstrip {
@@ -52,6 +53,12 @@ struct HardenInput {
   // syscall-based rule then counts as reachable, and the reasons say so).
   std::optional<std::set<std::string>> syscalls;
   std::vector<KeptPath> kept;  // sorted by path
+  // The uid of the config user when it is not root and the image names it.
+  std::optional<uint32_t> run_uid;
+  // Directories the image's shell scripts write, make or change (script_writes.h).
+  std::vector<WrittenPlace> script_writes;
+  // Paths the user says the application writes (--writable), as given ("/app/uploads").
+  std::vector<std::string> writable_paths;
   // Whether setuid/setgid binaries stay; nullopt: derived from `kept` modes.
   std::optional<bool> setid_binaries;
 };

@@ -67,6 +67,28 @@ std::vector<WritableDir> writable_dirs(const HardenInput& input) {
     std::string_view reason = kind_of(k.path);
     if (!reason.empty()) all.push_back({k.path, std::string(reason), false, k.uid, k.mode});
   }
+  for (const WrittenPlace& w : input.script_writes) {
+    WritableDir dir{w.path, w.why, false, 0, 0755};
+    for (const KeptPath& k : input.kept) {
+      if (k.path == w.path) {
+        dir.uid = k.uid;
+        dir.mode = k.mode;
+      }
+    }
+    all.push_back(dir);
+  }
+  for (const std::string& w : input.writable_paths) {
+    std::string path = strip_slashes(w);
+    if (path.empty()) continue;
+    WritableDir dir{path, "requested (--writable)", false, 0, 0755};
+    for (const KeptPath& k : input.kept) {
+      if (k.path == path) {
+        dir.uid = k.uid;
+        dir.mode = k.mode;
+      }
+    }
+    all.push_back(dir);
+  }
   std::sort(all.begin(), all.end(), [](const WritableDir& a, const WritableDir& b) {
     return a.path != b.path ? a.path < b.path : a.volume > b.volume;
   });
@@ -76,6 +98,10 @@ std::vector<WritableDir> writable_dirs(const HardenInput& input) {
       return o.path == d.path || below(d.path, o.path);
     });
     if (!covered) out.push_back(d);
+  }
+  for (WritableDir& d : out) {
+    d.content = std::any_of(input.kept.begin(), input.kept.end(),
+                            [&](const KeptPath& k) { return below(k.path, d.path); });
   }
   return out;
 }
