@@ -37,6 +37,14 @@ HardenResult harden(const HardenInput& input, const HardenOptions& options) {
   if (!r.capabilities.empty() || options.empty_capabilities_label) {
     r.labels[kCapabilitiesLabel] = r.capabilities_label;
   }
+  r.run.capabilities = split_list(r.capabilities_label);
+  r.run.read_only = true;
+  for (const WritableDir& w : r.writable)
+    r.run.writable.push_back({"/" + w.path, w.volume, w.content});
+  r.run.no_new_privileges = !keeps_setid_binaries(input);
+  r.run_as_uid = input.run_uid;
+  for (auto& [key, value] : run_labels(r.run))
+    r.labels[key] = value;
   r.labels[kSelinuxTypeLabel] = r.name + "_t";
   r.labels[kSelinuxCilTypeLabel] = r.name + ".process";
   r.labels[kApparmorProfileLabel] = r.name;
@@ -56,7 +64,10 @@ HardenResult harden(const HardenInput& input, const HardenOptions& options) {
 
   Json writable = Json::array();
   for (const WritableDir& w : r.writable) {
-    writable.push_back({{"path", "/" + w.path}, {"reason", w.reason}, {"volume", w.volume}});
+    writable.push_back({{"path", "/" + w.path},
+                        {"reason", w.reason},
+                        {"volume", w.volume},
+                        {"image_has_files", w.content}});
   }
   r.report = Json::object();
   r.report["name"] = r.name;
@@ -75,6 +86,7 @@ HardenResult harden(const HardenInput& input, const HardenOptions& options) {
   }
   if (!beyond.empty()) r.report["capabilities_need_cap_add"] = beyond;
   r.report["writable"] = writable;
+  r.report["no_new_privileges"] = r.run.no_new_privileges;
   r.report["port_types"] = {{"source", r.port_types_source},
                             {"from_installed_policy", port_types.from_policy()},
                             {"rules", r.port_rules}};

@@ -12,6 +12,7 @@
 #include "harden/capabilities.h"
 #include "harden/input.h"
 #include "harden/options.h"
+#include "harden/run_args.h"
 #include "harden/writable.h"
 #include "oci/manifest.h"
 
@@ -32,13 +33,17 @@ struct HardenResult {
   std::vector<Capability> capabilities;
   std::string capabilities_label;  // "CHOWN,SETGID,SETUID"; "" for none
   std::vector<WritableDir> writable;
-  std::string port_types_source;              // where the port types came from
-  std::vector<std::string> port_rules;        // "80/tcp http_port_t"
-  std::string te;                             // NAME.te
-  std::string fc;                             // NAME.fc
-  std::string cil;                            // NAME.cil
-  std::vector<std::string> cil_templates;     // udica templates it inherits
-  std::string apparmor;                       // NAME.apparmor
+  std::string port_types_source;           // where the port types came from
+  std::vector<std::string> port_rules;     // "80/tcp http_port_t"
+  std::string te;                          // NAME.te
+  std::string fc;                          // NAME.fc
+  std::string cil;                         // NAME.cil
+  std::vector<std::string> cil_templates;  // udica templates it inherits
+  std::string apparmor;                    // NAME.apparmor
+  // How to run the image: capabilities, a read-only root with the writable paths, no new
+  // privileges unless a setid program stays (the seccomp file is the caller's to add).
+  RunConfig run;
+  std::optional<uint32_t> run_as_uid;         // the image's non-root user, when etc/passwd names it
   std::map<std::string, std::string> labels;  // to set on the image config
   Json report;  // {"name", "capabilities": [{name, reasons}], "writable", "port_types"...}
 };

@@ -5,6 +5,8 @@
 
 #include "core/error.h"
 #include "core/text.h"
+#include "harden/compose.h"
+#include "harden/kube_pod.h"
 #include "harden/policy_files.h"
 #include "harden/run_args.h"
 
@@ -52,9 +54,19 @@ std::string policy_readme(const HardenResult& r, const std::string& docker_flags
     out += "## Docker (it ignores the io.containers.* labels)\n\n";
     out += fmt::format(
         "{0}.docker-run holds the flags that enforce the seccomp profile ({0}.seccomp.json,\n"
-        "when there is one) and the capabilities:\n\n"
+        "when there is one), the capabilities, a read-only root with the writable paths\n"
+        "mounted and no new privileges ({0}.docker-run.args: the same, one argument a line):\n\n"
         "    docker run {1} IMAGE\n\n"
-        "`imgstrip run-args IMAGE` prints them again from the image's labels.\n\n",
+        "`imgstrip run-args IMAGE` prints them again from the image's labels. With the\n"
+        "policies below loaded, add `--security-opt apparmor={0}` or\n"
+        "`--security-opt label=type:{0}_t`.\n\n"
+        "## Compose and Kubernetes\n\n"
+        "{0}.compose.yaml is a service with the same settings (`docker-compose -f "
+        "{0}.compose.yaml\n"
+        "up`). {0}.pod.yaml is a Pod whose seccomp profile is the Localhost profile\n"
+        "imgstrip/{0}.seccomp.json: copy {0}.seccomp.json to the kubelet's seccomp root\n"
+        "(/var/lib/kubelet/seccomp/imgstrip/), or run `podman kube play\n"
+        "--seccomp-profile-root DIR {0}.pod.yaml` with DIR/imgstrip/{0}.seccomp.json.\n\n",
         n, docker_flags);
   }
 
@@ -97,7 +109,7 @@ std::filesystem::path policy_seccomp_file(const HardenResult& r, const std::file
 }
 
 void write_policy_dir(const HardenResult& r, const std::filesystem::path& dir,
-                      const std::optional<std::string>& seccomp_profile) {
+                      const std::optional<std::string>& seccomp_profile, const std::string& image) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) fail("{}: cannot create the policy directory: {}", dir.string(), ec.message());
@@ -105,15 +117,26 @@ void write_policy_dir(const HardenResult& r, const std::filesystem::path& dir,
   write_text(dir / (r.name + ".fc"), r.fc);
   write_text(dir / (r.name + ".cil"), r.cil);
   write_text(dir / (r.name + ".apparmor"), r.apparmor);
-  std::optional<std::string> profile_file;
+  RunConfig run = r.run;
+  run.seccomp_label = seccomp_profile.has_value();
   if (seccomp_profile) {
-    profile_file = policy_seccomp_file(r, dir).string();
-    write_text(*profile_file, *seccomp_profile);
+    run.seccomp_file = policy_seccomp_file(r, dir).string();
+    write_text(*run.seccomp_file, *seccomp_profile);
   }
-  std::string flags = shell_words(run_flags(RunEngine::Docker, r.capabilities_label, profile_file,
-                                            seccomp_profile.has_value()));
-  write_text(dir / (r.name + ".docker-run"), flags + "\n");
-  write_text(dir / "README", policy_readme(r, flags));
+  std::vector<std::string> flags = run_flags(RunEngine::Docker, run);
+  std::string args;
+  for (const std::string& f : flags)
+    args += one_line(f) + "\n";
+  write_text(dir / (r.name + ".docker-run"), shell_words(flags) + "\n");
+  write_text(dir / (r.name + ".docker-run.args"), args);
+  write_text(dir / (r.name + ".compose.yaml"), compose_service(run, r.name, image));
+  PodSettings pod;
+  pod.name = r.name;
+  pod.image = image;
+  if (seccomp_profile) pod.localhost_profile = "imgstrip/" + r.name + ".seccomp.json";
+  pod.run_as_uid = r.run_as_uid;
+  write_text(dir / (r.name + ".pod.yaml"), kube_pod(run, pod));
+  write_text(dir / "README", policy_readme(r, shell_words(flags)));
 }
 
 }  // namespace imgstrip
