@@ -45,9 +45,19 @@ RunLine run_line(const StripResult& r, const Location& to, const std::optional<s
   line.engine =
       to.kind == Location::Kind::ContainersStorage ? RunEngine::Podman : RunEngine::Docker;
   line.has_profile_file = file.has_value() || !r.seccomp;
-  line.flags = run_flags(line.engine, r.hardening ? r.hardening->capabilities_label : "",
-                         r.seccomp ? file : std::nullopt, r.seccomp.has_value());
+  RunConfig config;
+  if (r.hardening) config = r.hardening->run;
+  config.seccomp_label = r.seccomp.has_value();
+  if (r.seccomp) config.seccomp_file = file;
+  line.flags = run_flags(line.engine, config);
   return line;
+}
+
+// The image as an engine pulls or finds it, for the compose service and the Pod.
+std::string run_image_name(const Location& to) {
+  if (to.local_engine()) return to.name;
+  if (to.kind == Location::Kind::Registry && to.reference) return to.reference->str();
+  return "IMAGE";  // an OCI layout or an archive: the user loads it under a name first
 }
 
 Json summary_json(const StripResult& r, const Ends& ends, const std::optional<RunLine>& run,
@@ -130,7 +140,14 @@ int run_strip(int argc, char** argv) {
       "connect",
       "a port the application connects to (PORT[/tcp|udp]): SELinux name_connect; repeatable",
       cxxopts::value<std::vector<std::string>>())(
-      "no-harden", "do not derive capabilities, SELinux or AppArmor policies");
+      "no-harden", "do not derive capabilities, SELinux or AppArmor policies")(
+      "writable",
+      "a directory the application writes that no rule finds: mounted writable under a "
+      "read-only root, owners kept; repeatable",
+      cxxopts::value<std::vector<std::string>>())(
+      "keep-modes",
+      "keep every mode and owner as they are (default: setid bits, world write and execute "
+      "bits on data are removed, see the report's lockdown section)");
   add_keep_flags(options);
   add_seccomp_flags(options);
   add_transport_flags(options);
@@ -154,6 +171,15 @@ int run_strip(int argc, char** argv) {
   if (args.count("no-seccomp") && args.count("seccomp-out"))
     usage_fail("--seccomp-out and --no-seccomp exclude each other");
 
+  so.lock_down = args.count("keep-modes") == 0;
+  if (args.count("writable")) {
+    for (const std::string& w : args["writable"].as<std::vector<std::string>>()) {
+      if (w.empty() || w[0] != '/' || w.find("..") != std::string::npos ||
+          w.find(',') != std::string::npos)
+        usage_fail("--writable {}: expected an absolute path without \"..\" or \",\"", w);
+      so.writable_paths.push_back(w);
+    }
+  }
   if (args.count("no-harden")) {
     for (const char* f : {"policy-dir", "policy-name", "cap-add", "connect"})
       if (args.count(f)) usage_fail("--{} and --no-harden exclude each other", f);
@@ -195,7 +221,8 @@ int run_strip(int argc, char** argv) {
   if (args.count("policy-dir") && r.hardening) {
     std::optional<std::string> profile;
     if (r.seccomp) profile = r.seccomp->profile.json.dump(2) + "\n";
-    write_policy_dir(*r.hardening, args["policy-dir"].as<std::string>(), profile);
+    write_policy_dir(*r.hardening, args["policy-dir"].as<std::string>(), profile,
+                     run_image_name(to));
     if (r.seccomp && !profile_file)
       profile_file =
           policy_seccomp_file(*r.hardening, args["policy-dir"].as<std::string>()).string();
@@ -240,6 +267,12 @@ int run_strip(int argc, char** argv) {
                args.count("policy-dir")
                    ? fmt::format(" (written to {})", args["policy-dir"].as<std::string>())
                    : "");
+  }
+  if (r.lockdown) {
+    const Lockdown& l = *r.lockdown;
+    fmt::print("  lockdown  {} modes or owners changed, {} setid programs kept{}\n",
+               l.changes.size(), l.setid_kept.size(),
+               r.hardening ? fmt::format(", {} writable paths", r.hardening->writable.size()) : "");
   }
   fmt::print("  via       {}{} -> {}{}\n", from.transport(), from.bare ? " (bare name)" : "",
              to.transport(), to.bare ? " (bare name)" : "");

@@ -7,6 +7,7 @@
 #include "core/tempdir.h"
 #include "dockerfile/dockerfile.h"
 #include "fs/flatten.h"
+#include "harden/config_writes.h"
 #include "image/copy.h"
 #include "mutate/single_layer.h"
 #include "report/report.h"
@@ -64,6 +65,23 @@ std::set<std::string> application_syscalls(const Profile& profile) {
   std::set<std::string> out(profile.allowed.begin(), profile.allowed.end());
   for (const std::string& name : profile.from_runtime)
     out.erase(name);
+  return out;
+}
+
+// What the image executes, with why: the entrypoint, commands of kept scripts, #!
+// interpreters (the lockdown keeps their execute bits, and setid bits where they work).
+std::map<std::string, std::string> executed_paths(const Resolution& resolution) {
+  std::map<std::string, std::string> out;
+  for (const auto& [path, reasons] : resolution.keep.entries()) {
+    for (const Reason& r : reasons) {
+      if (r.kind != ReasonKind::Entrypoint && r.kind != ReasonKind::Command &&
+          r.kind != ReasonKind::Interpreter) {
+        continue;
+      }
+      out.emplace(path, r.text());
+      break;
+    }
+  }
   return out;
 }
 
@@ -134,14 +152,36 @@ StripResult strip_image(ImageSource& source, ImageSink& sink, const Platform& pl
     result.report["seccomp"] = seccomp_report_json(*result.seccomp);
   }
 
+  std::optional<std::set<std::string>> syscalls;
+  if (result.seccomp) syscalls = application_syscalls(result.seccomp->profile);
+  std::map<std::string, std::string> executed = executed_paths(result.resolution);
+  std::vector<std::string> executed_list;
+  for (const auto& [path, why] : executed)
+    executed_list.push_back(path);
+  std::vector<WrittenPlace> writes = script_writes(stripped, executed_list);
+  for (WrittenPlace& w :
+       config_writes(stripped, std::vector<std::string>(kept.begin(), kept.end())))
+    writes.push_back(std::move(w));
+  auto make_input = [&] {
+    HardenInput input = harden_input(source.name(), image.config, stripped,
+                                     std::vector<std::string>(kept.begin(), kept.end()), syscalls);
+    input.name = options.policy_name;
+    input.writable_paths = options.writable_paths;
+    input.script_writes = writes;
+    return input;
+  };
+  if (options.lock_down) {
+    LockdownInput li;
+    li.user = image.config.user();
+    li.writable = writable_dirs(make_input());
+    li.executed = executed;
+    result.lockdown = lock_down(stripped, kept, li);
+    result.report["lockdown"] = result.lockdown->json();
+  }
+
   if (options.harden) {
     stage(on_stage, StripStage::Harden);
-    std::optional<std::set<std::string>> syscalls;
-    if (result.seccomp) syscalls = application_syscalls(result.seccomp->profile);
-    HardenInput input =
-        harden_input(source.name(), image.config, stripped,
-                     std::vector<std::string>(kept.begin(), kept.end()), std::move(syscalls));
-    input.name = options.policy_name;
+    HardenInput input = make_input();  // with the modes the lockdown left
     result.hardening = harden(input, *options.harden);
     for (const auto& [key, value] : result.hardening->labels)
       image.config.set_label(key, value);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "harden/harden.h"
+#include "harden/lockdown.h"
 #include "image/image.h"
 #include "image/sink.h"
 #include "image/source.h"
@@ -35,6 +36,10 @@ struct StripOptions {
   // none. The syscall-based rules use the seccomp analysis when there is one.
   std::optional<HardenOptions> harden;
   std::string policy_name;  // the policy's name; empty: from the source image's name
+  // Narrow modes and owners of the kept files (harden/lockdown.h); --keep-modes turns it off.
+  bool lock_down = true;
+  // Paths the application writes that no rule finds (--writable): kept writable, mounted.
+  std::vector<std::string> writable_paths;
 };
 
 // Stages as they start, for a progress line; the library never prints.
@@ -54,6 +59,7 @@ struct StripResult {
   Json report;  // report_json(): kept paths with reasons, removed paths, packages...
   std::optional<ImageSeccomp> seccomp;    // also in report["seccomp"]
   std::optional<HardenResult> hardening;  // also in report["hardening"]
+  std::optional<Lockdown> lockdown;       // also in report["lockdown"]
 };
 
 // Strips the image at `source` for `platform` and writes it to `sink` (committed only
