@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <optional>
 
+#include "attach_flags.h"
 #include "commands.h"
 #include "common.h"
 #include "core/error.h"
@@ -133,6 +134,8 @@ int run_strip(int argc, char** argv) {
       "no-harden", "do not derive capabilities, SELinux or AppArmor policies");
   add_keep_flags(options);
   add_seccomp_flags(options);
+  add_sign_flags(options);
+  add_sbom_flags(options);
   add_transport_flags(options);
   auto args = parse(options, argc, argv);
   if (!args.count("image") || !args.count("target")) {
@@ -174,6 +177,8 @@ int run_strip(int argc, char** argv) {
 
   Location from = source_location(args["image"].as<std::string>());
   Location to = target_location(args["target"].as<std::string>());
+  AttachRequest attach = attach_request(args, to);  // the key is checked before any work
+  so.inventory = !attach.sboms.empty();
   RegistryOptions ro = registry_options(args);
   bool show = !quiet(args) && ::isatty(STDERR_FILENO);
   auto source = open_source(from, ro);
@@ -183,8 +188,10 @@ int run_strip(int argc, char** argv) {
   StripResult r = strip_image(*source, *sink, platform(args), so, [&](StripStage s) {
     if (show) fmt::print(stderr, "\r\x1b[K{}...", stage_name(s));
   });
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (show) std::fputs("\r\x1b[K", stderr);
+  Attached attached =
+      attach_to_image(attach, to, ro, r.digest, r.inventory ? &*r.inventory : nullptr, r.created);
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   if (args.count("report")) write_file_atomic(args["report"].as<std::string>(), r.report.dump(2));
   std::optional<std::string> profile_file;  // where the seccomp profile was written
@@ -203,6 +210,9 @@ int run_strip(int argc, char** argv) {
   std::optional<RunLine> run;
   if (r.hardening || r.seccomp) run = run_line(r, to, profile_file);
   Json summary = summary_json(r, Ends{from, to}, run, seconds);
+  Json extra = attached_json(attached);
+  for (auto& [key, value] : extra.items())
+    summary[key] = value;
   if (args.count("json")) {
     fmt::print("{}\n", summary.dump(2));
     return kExitOk;
@@ -253,6 +263,11 @@ int run_strip(int argc, char** argv) {
           "--policy-dir DIR writes it for docker, or `imgstrip run-args {} -o FILE`)\n",
           image);
   }
+  for (auto& [format, d] : attached.sboms)
+    fmt::print("  sbom      {} attached as {}\n", sbom_format_name(format), d.digest.str());
+  if (attached.signature)
+    fmt::print("  signed    {} ({})\n", attached.signature->tag,
+               attached.signature->replaced ? "replaced this key's earlier signature" : "added");
   fmt::print("  time      {:.1f} s\n", seconds);
   fmt::print("  digest    {}\n", r.digest.str());
   return kExitOk;

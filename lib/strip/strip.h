@@ -17,6 +17,7 @@
 #include "oci/platform.h"
 #include "resolve/request.h"
 #include "resolve/resolver.h"
+#include "sbom/inventory.h"
 #include "seccomp/image_profile.h"
 
 namespace imgstrip {
@@ -35,6 +36,8 @@ struct StripOptions {
   // none. The syscall-based rules use the seccomp analysis when there is one.
   std::optional<HardenOptions> harden;
   std::string policy_name;  // the policy's name; empty: from the source image's name
+  // Take the inventory of what stays (OS and application packages), for an SBOM.
+  bool inventory = false;
 };
 
 // Stages as they start, for a progress line; the library never prints.
@@ -54,6 +57,8 @@ struct StripResult {
   Json report;  // report_json(): kept paths with reasons, removed paths, packages...
   std::optional<ImageSeccomp> seccomp;    // also in report["seccomp"]
   std::optional<HardenResult> hardening;  // also in report["hardening"]
+  std::optional<Inventory> inventory;     // when options.inventory
+  std::string created;                    // the stripped image config's "created"
 };
 
 // Strips the image at `source` for `platform` and writes it to `sink` (committed only
