@@ -7,7 +7,7 @@
 # annotation's signature with `openssl dgst -sha256 -verify`.
 source "$(dirname "$0")/lib.sh"
 EXAMPLES=$(cd "$(dirname "$0")/../../examples" && pwd)
-VALIDATE="python3 $(dirname "$0")/validate_sbom.py"
+VALIDATE="/usr/bin/python3 $(dirname "$0")/validate_sbom.py"  # Debian's python3-jsonschema
 ACCEPT='Accept: application/vnd.oci.image.manifest.v1+json, application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.v2+json'
 STRIP=(-q --tls-verify=false -p nginx -p php-fpm --no-seccomp --no-harden --timestamp 1700000000)
 
@@ -128,6 +128,10 @@ check "the attached SPDX is the --sbom-out file" cmp "$WORK/attached.spdx.json" 
 check "the attached CycloneDX is the --sbom-out file" cmp "$WORK/attached.cdx.json" "$WORK/out.cdx.json"
 check "CycloneDX validates against the official 1.5 schema" $VALIDATE cyclonedx "$WORK/out.cdx.json"
 check "SPDX has the SPDX 2.3 required fields" $VALIDATE spdx "$WORK/out.spdx.json"
+jq '.components[0].type = "gizmo"' "$WORK/out.cdx.json" >"$WORK/bad.cdx.json"
+check_fails "the schema check refuses a broken CycloneDX document" 1 "gizmo" $VALIDATE cyclonedx "$WORK/bad.cdx.json"
+jq 'del(.creationInfo.creators)' "$WORK/out.spdx.json" >"$WORK/bad.spdx.json"
+check_fails "the SPDX check refuses a document without creators" 1 "creators" $VALIDATE spdx "$WORK/bad.spdx.json"
 check_eq "SPDX: the image is the described package, by digest" "$HEX" \
   "$(jq -r '.packages[] | select(.SPDXID == "SPDXRef-Image") | .checksums[0].checksumValue' "$WORK/out.spdx.json")"
 # csvs-web installs nginx-light, which in bookworm is a metapackage of documentation only

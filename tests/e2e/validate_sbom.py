@@ -31,7 +31,8 @@ def cyclonedx(doc):
             store["http://cyclonedx.org/schema/" + name] = schema
     schema = store["http://cyclonedx.org/schema/bom-1.5.schema.json"]
     resolver = jsonschema.RefResolver.from_schema(schema, store=store)
-    validator = jsonschema.Draft7Validator(schema, resolver=resolver)
+    validator = jsonschema.Draft7Validator(schema, resolver=resolver,
+                                           format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER)
     return [f"{'/'.join(map(str, e.path))}: {e.message}" for e in validator.iter_errors(doc)]
 
 
