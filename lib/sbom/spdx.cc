@@ -72,7 +72,9 @@ std::string spdx_document(const Inventory& inventory, const SbomSubject& subject
     std::string info = origin(c.kind);
     if (!c.location.empty()) info += " recorded in " + c.location;
     p["sourceInfo"] = info;
-    p["primaryPackagePurpose"] = c.kind == ComponentKind::OsPackage ? "INSTALL" : "LIBRARY";
+    // An installed OS package is neither of SPDX's purposes exactly (INSTALL means an
+    // installer): left out; application packages are libraries of the application.
+    if (c.kind != ComponentKind::OsPackage) p["primaryPackagePurpose"] = "LIBRARY";
     packages.push_back(std::move(p));
     relationships.push_back({{"spdxElementId", "SPDXRef-Image"},
                              {"relationshipType", "CONTAINS"},
