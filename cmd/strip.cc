@@ -189,10 +189,6 @@ int run_strip(int argc, char** argv) {
     if (show) fmt::print(stderr, "\r\x1b[K{}...", stage_name(s));
   });
   if (show) std::fputs("\r\x1b[K", stderr);
-  Attached attached =
-      attach_to_image(attach, to, ro, r.digest, r.inventory ? &*r.inventory : nullptr, r.created);
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-
   if (args.count("report")) write_file_atomic(args["report"].as<std::string>(), r.report.dump(2));
   std::optional<std::string> profile_file;  // where the seccomp profile was written
   if (args.count("seccomp-out") && r.seccomp) {
@@ -207,6 +203,11 @@ int run_strip(int argc, char** argv) {
       profile_file =
           policy_seccomp_file(*r.hardening, args["policy-dir"].as<std::string>()).string();
   }
+  // Signatures and SBOMs last, once the image and the local files are written: a failure
+  // here leaves them in place and says the image was written.
+  Attached attached =
+      attach_to_image(attach, to, ro, r.digest, r.inventory ? &*r.inventory : nullptr, r.created);
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::optional<RunLine> run;
   if (r.hardening || r.seccomp) run = run_line(r, to, profile_file);
   Json summary = summary_json(r, Ends{from, to}, run, seconds);
