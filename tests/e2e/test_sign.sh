@@ -220,4 +220,25 @@ check "the layout's SPDX has the required fields" \
   bash -c "cat '$L/blobs/sha256/$(lblob "$ad" | jq -r .layers[0].digest | cut -d: -f2)' >'$WORK/l.spdx.json' && $VALIDATE spdx '$WORK/l.spdx.json'"
 check "skopeo copies the signature manifest out of the layout" \
   skopeo copy -q "oci:$L:sha256-${OD#sha256:}.sig" "oci:$WORK/sigcopy:x"
+echo "an application's npm packages (the node-express corpus app) into a docker-archive"
+CORPUS=$(cd "$(dirname "$0")/../corpus" && pwd)
+if node_img=$(bash "$CORPUS/node-express/build.sh" 2>"$WORK/node-build.err"); then
+  skopeo copy -q "containers-storage:$node_img" "oci:$WORK/node:src" >/dev/null 2>&1
+  check_fails "--sbom to a docker-archive without --sbom-out: exit 2" 2 "sbom-out" \
+    "$IMGSTRIP" -q -i "oci:$WORK/node:src" -t "docker-archive:$WORK/node.tar" -p nodejs --sbom cyclonedx
+  check "--sbom --sbom-out writes the file for a docker-archive" \
+    "$IMGSTRIP" -q -i "oci:$WORK/node:src" -t "docker-archive:$WORK/node.tar" -p nodejs \
+    --no-seccomp --no-harden --sbom cyclonedx --sbom-out "$WORK/node.cdx.json"
+  check "its CycloneDX validates against the 1.5 schema" $VALIDATE cyclonedx "$WORK/node.cdx.json"
+  for dep in express helmet morgan; do
+    v=$(jq -r --arg p "node_modules/$dep" '.packages[$p].version' "$CORPUS/node-express/package-lock.json")
+    check_eq "it lists $dep@$v from /app/node_modules as pkg:npm" "pkg:npm/$dep@$v /app/node_modules/$dep/package.json" \
+      "$(jq -r --arg p "pkg:npm/$dep@$v" '.components[] | select(.purl == $p) |
+          "\(.purl) \(.properties[] | select(.name == "imgstrip:location") | .value)"' "$WORK/node.cdx.json")"
+  done
+  check "it lists nodejs as a Debian package" \
+    grep -q '"pkg:deb/debian/nodejs@' "$WORK/node.cdx.json"
+else
+  fail "build the node-express corpus image" "$(tail -5 "$WORK/node-build.err")"
+fi
 finish
