@@ -3,6 +3,7 @@
 
 #include <cstdio>
 
+#include "attach_flags.h"
 #include "commands.h"
 #include "common.h"
 #include "core/error.h"
@@ -60,11 +61,13 @@ int run_copy(int argc, char** argv) {
       cxxopts::value<int64_t>())("compression", "with --flatten: gzip or zstd",
                                  cxxopts::value<std::string>()->default_value("gzip"));
   add_transport_flags(options);
+  add_sign_flags(options);
   options.parse_positional({"src", "dst"});
   auto args = parse(options, argc, argv);
   if (!args.count("src") || !args.count("dst")) usage_fail("copy needs SRC and DST (see --help)");
   Location from = source_location(args["src"].as<std::string>());
   Location to = target_location(args["dst"].as<std::string>());
+  AttachRequest attach = attach_request(args, to);  // the key is checked before any work
   RegistryOptions ro = registry_options(args);
   if (from.kind == Location::Kind::Registry && to.kind == Location::Kind::Registry &&
       from.reference->registry == to.reference->registry &&
@@ -81,6 +84,7 @@ int run_copy(int argc, char** argv) {
     r = copy_image(*source, *sink, platform(args));
   }
   if (show) std::fputs("\r\x1b[K", stderr);
+  Attached attached = attach_to_image(attach, to, ro, r.digest, nullptr, "");
   if (args.count("json")) {
     Json j = {{"source", source->name()},
               {"destination", sink->name()},
@@ -91,11 +95,15 @@ int run_copy(int argc, char** argv) {
               {"blobsCopied", r.blobs_copied},
               {"blobsSkipped", r.blobs_skipped},
               {"bytesCopied", r.bytes_copied}};
+    Json extra = attached_json(attached);
+    for (auto& [key, value] : extra.items())
+      j[key] = value;
     fmt::print("{}\n", j.dump(2));
   } else {
     if (!quiet(args)) {
       fmt::print(stderr, "Copied {} blobs ({}), {} already present\n", r.blobs_copied,
                  human_size(r.bytes_copied), r.blobs_skipped);
+      if (attached.signature) fmt::print(stderr, "Signed as {}\n", attached.signature->tag);
     }
     fmt::print("{}\n", r.digest.str());
   }

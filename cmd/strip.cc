@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <optional>
 
+#include "attach_flags.h"
 #include "commands.h"
 #include "common.h"
 #include "core/error.h"
@@ -150,6 +151,8 @@ int run_strip(int argc, char** argv) {
       "bits on data are removed, see the report's lockdown section)");
   add_keep_flags(options);
   add_seccomp_flags(options);
+  add_sign_flags(options);
+  add_sbom_flags(options);
   add_transport_flags(options);
   auto args = parse(options, argc, argv);
   if (!args.count("image") || !args.count("target")) {
@@ -200,6 +203,8 @@ int run_strip(int argc, char** argv) {
 
   Location from = source_location(args["image"].as<std::string>());
   Location to = target_location(args["target"].as<std::string>());
+  AttachRequest attach = attach_request(args, to);  // the key is checked before any work
+  so.inventory = !attach.sboms.empty();
   RegistryOptions ro = registry_options(args);
   bool show = !quiet(args) && ::isatty(STDERR_FILENO);
   auto source = open_source(from, ro);
@@ -209,9 +214,7 @@ int run_strip(int argc, char** argv) {
   StripResult r = strip_image(*source, *sink, platform(args), so, [&](StripStage s) {
     if (show) fmt::print(stderr, "\r\x1b[K{}...", stage_name(s));
   });
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (show) std::fputs("\r\x1b[K", stderr);
-
   if (args.count("report")) write_file_atomic(args["report"].as<std::string>(), r.report.dump(2));
   std::optional<std::string> profile_file;  // where the seccomp profile was written
   if (args.count("seccomp-out") && r.seccomp) {
@@ -227,9 +230,17 @@ int run_strip(int argc, char** argv) {
       profile_file =
           policy_seccomp_file(*r.hardening, args["policy-dir"].as<std::string>()).string();
   }
+  // Signatures and SBOMs last, once the image and the local files are written: a failure
+  // here leaves them in place and says the image was written.
+  Attached attached =
+      attach_to_image(attach, to, ro, r.digest, r.inventory ? &*r.inventory : nullptr, r.created);
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::optional<RunLine> run;
   if (r.hardening || r.seccomp) run = run_line(r, to, profile_file);
   Json summary = summary_json(r, Ends{from, to}, run, seconds);
+  Json extra = attached_json(attached);
+  for (auto& [key, value] : extra.items())
+    summary[key] = value;
   if (args.count("json")) {
     fmt::print("{}\n", summary.dump(2));
     return kExitOk;
@@ -286,6 +297,11 @@ int run_strip(int argc, char** argv) {
           "--policy-dir DIR writes it for docker, or `imgstrip run-args {} -o FILE`)\n",
           image);
   }
+  for (auto& [format, d] : attached.sboms)
+    fmt::print("  sbom      {} attached as {}\n", sbom_format_name(format), d.digest.str());
+  if (attached.signature)
+    fmt::print("  signed    {} ({})\n", attached.signature->tag,
+               attached.signature->replaced ? "replaced this key's earlier signature" : "added");
   fmt::print("  time      {:.1f} s\n", seconds);
   fmt::print("  digest    {}\n", r.digest.str());
   return kExitOk;

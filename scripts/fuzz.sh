@@ -9,7 +9,8 @@ BUILD=${FUZZ_BUILD_DIR:-build-fuzz}
 TARGETS=(fuzz_pkgdb_dpkg fuzz_pkgdb_apk fuzz_pkgdb_rpm_header fuzz_pkgdb_bdb_hash fuzz_elf_reader
          fuzz_seccomp_analyze fuzz_resolve_node_scan fuzz_resolve_java_manifest
          fuzz_resolve_java_shell fuzz_resolve_java_jar fuzz_resolve_perl_modules
-         fuzz_resolve_python_imports fuzz_seccomp_config_gate fuzz_engine_messages fuzz_engine_ping)
+         fuzz_resolve_python_imports fuzz_seccomp_config_gate fuzz_engine_messages fuzz_engine_ping
+         fuzz_sign_signing_key fuzz_attach_referrers fuzz_sbom_app_metadata)
 CC=clang CXX=clang++ cmake -S . -B "$BUILD" -DIMGSTRIP_FUZZ=ON -DIMGSTRIP_TESTS=OFF \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIMGSTRIP_WERROR=ON >/dev/null
 cmake --build "$BUILD" -j "$(nproc)" --target "${TARGETS[@]}" >/dev/null
@@ -35,6 +36,18 @@ for t in "${TARGETS[@]}"; do
       printf '{"stream":"Loaded image: web:1\\n"}\r\n{"status":"Loading layer","progressDetail":{"current":1,"total":2},"id":"ab"}\r\n' >"$dir/ok"
       printf '{"errorDetail":{"message":"invalid tar header"},"error":"invalid tar header"}\n' >"$dir/err" ;;
     fuzz_engine_ping) printf '1.41\0004.3.1' >"$dir/podman"; printf '1.43' >"$dir/docker" ;;
+    fuzz_sign_signing_key)
+      { printf '0'; openssl ecparam -genkey -name prime256v1 -noout 2>/dev/null; } >"$dir/sec1"
+      { printf '1'; openssl ecparam -genkey -name prime256v1 -noout 2>/dev/null |
+          openssl pkcs8 -topk8 -v2 aes-256-cbc -passout pass:fuzz 2>/dev/null; } >"$dir/enc" ;;
+    fuzz_attach_referrers)
+      printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:%s","size":2,"artifactType":"application/spdx+json"}]}' \
+        "$(printf '0%.0s' $(seq 64))" >"$dir/index" ;;
+    fuzz_sbom_app_metadata)
+      printf '{"name":"@s/x","version":"1.0.0"}' >"$dir/package.json"
+      printf 'Metadata-Version: 2.1\nName: Flask\nVersion: 2.2.2\n\n' >"$dir/METADATA"
+      printf 'groupId=g\nartifactId=a\nversion=1\n' >"$dir/pom.properties"
+      printf 'ID=debian\nVERSION_ID="12"\n' >"$dir/os-release" ;;
   esac
   if "$bin" -max_total_time="$SECONDS_EACH" -rss_limit_mb=2048 "$dir" >"$corpus/$t.log" 2>&1; then
     echo "fuzz: $t: $(grep -o 'Done [0-9]* runs' "$corpus/$t.log" | tail -1 || echo done), no findings"

@@ -196,6 +196,12 @@ StripResult strip_image(ImageSource& source, ImageSink& sink, const Platform& pl
   so.annotations[std::string(kBaseName)] = source.name();
   SingleLayerImage out = single_layer_image(image, stripped, kept, work.path(), so);
 
+  if (options.inventory) result.inventory = take_inventory(stripped, kept, result.resolution);
+  Json config = Json::parse(out.config, nullptr, false);
+  if (config.is_object() && config.contains("created") && config["created"].is_string()) {
+    result.created = config["created"].get<std::string>();
+  }
+
   stage(on_stage, StripStage::Push);
   CopyResult written = put_image(sink, out.manifest, out.config, out.blobs());
 

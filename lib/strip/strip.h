@@ -18,6 +18,7 @@
 #include "oci/platform.h"
 #include "resolve/request.h"
 #include "resolve/resolver.h"
+#include "sbom/inventory.h"
 #include "seccomp/image_profile.h"
 
 namespace imgstrip {
@@ -40,6 +41,8 @@ struct StripOptions {
   bool lock_down = true;
   // Paths the application writes that no rule finds (--writable): kept writable, mounted.
   std::vector<std::string> writable_paths;
+  // Take the inventory of what stays (OS and application packages), for an SBOM.
+  bool inventory = false;
 };
 
 // Stages as they start, for a progress line; the library never prints.
@@ -60,6 +63,8 @@ struct StripResult {
   std::optional<ImageSeccomp> seccomp;    // also in report["seccomp"]
   std::optional<HardenResult> hardening;  // also in report["hardening"]
   std::optional<Lockdown> lockdown;       // also in report["lockdown"]
+  std::optional<Inventory> inventory;     // when options.inventory
+  std::string created;                    // the stripped image config's "created"
 };
 
 // Strips the image at `source` for `platform` and writes it to `sink` (committed only
