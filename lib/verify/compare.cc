@@ -19,7 +19,8 @@ Masks::Masks(const std::vector<std::string>& patterns) {
 
 std::string Masks::apply(std::string_view text) const {
   std::string out(text);
-  for (const std::regex& r : regexes_) out = std::regex_replace(out, r, "<ignored>");
+  for (const std::regex& r : regexes_)
+    out = std::regex_replace(out, r, "<ignored>");
   return out;
 }
 
@@ -40,7 +41,8 @@ std::optional<std::string> why_different(const Outcome& o, const Outcome& s, con
   std::string b = masks.apply(s.body);
   if (a == b) return std::nullopt;
   size_t at = 0;
-  while (at < a.size() && at < b.size() && a[at] == b[at]) ++at;
+  while (at < a.size() && at < b.size() && a[at] == b[at])
+    ++at;
   return fmt::format("{} differs from byte {} ({} vs {} bytes after masking)",
                      o.is_exec ? "output" : "body", at, a.size(), b.size());
 }

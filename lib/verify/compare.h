@@ -13,12 +13,12 @@ namespace imgstrip::verify {
 
 // One step's result in one container.
 struct Outcome {
-  std::string step;      // "POST /index.php user=bob", "exec: php -v"
-  std::string origin;    // "requests.txt:3", "openapi", "--exec"
+  std::string step;    // "POST /index.php user=bob", "exec: php -v"
+  std::string origin;  // "requests.txt:3", "openapi", "--exec"
   bool is_exec = false;
-  int status = 0;        // HTTP status, or exit status for --exec; 0 with `error` set: no answer
-  std::string body;      // response body, or stdout+stderr for --exec
-  std::string error;     // "timed out", "connection refused"...
+  int status = 0;     // HTTP status, or exit status for --exec; 0 with `error` set: no answer
+  std::string body;   // response body, or stdout+stderr for --exec
+  std::string error;  // "timed out", "connection refused"...
 };
 
 class Masks {
@@ -34,8 +34,8 @@ class Masks {
 };
 
 struct Difference {
-  size_t index = 0;     // step number, from 0
-  std::string reason;   // "status 200 vs 500", "body differs at byte 112", "no answer: timed out"
+  size_t index = 0;    // step number, from 0
+  std::string reason;  // "status 200 vs 500", "body differs at byte 112", "no answer: timed out"
   Outcome original;
   Outcome stripped;
 };

@@ -4,8 +4,8 @@
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <cstdlib>
 #include <chrono>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -20,7 +20,8 @@ namespace {
 using namespace std::chrono_literals;
 
 std::string trimmed(std::string s) {
-  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' '))
+    s.pop_back();
   return s;
 }
 
@@ -70,7 +71,8 @@ Engine choose_engine(const std::optional<std::string>& wanted) {
 }
 
 bool image_present(const Engine& engine, const std::string& ref) {
-  return run_process({engine.program, "image", "inspect", "--format", "{{.Id}}", ref}, 60s).status == 0;
+  return run_process({engine.program, "image", "inspect", "--format", "{{.Id}}", ref}, 60s)
+             .status == 0;
 }
 
 void load_image_archive(const Engine& engine, const std::string& file) {
@@ -134,7 +136,7 @@ Container::~Container() {
 }
 
 void Container::start(const std::string& image, const std::vector<std::string>& flags) {
-  std::vector<std::string> argv = {engine_.program, "run", "-d", "--name", name_, "--label",
+  std::vector<std::string> argv = {engine_.program,       "run", "-d", "--name", name_, "--label",
                                    "io.imgstrip.verify=1"};
   argv.insert(argv.end(), flags.begin(), flags.end());
   argv.push_back(image);
@@ -147,8 +149,8 @@ bool Container::attach_trace(const std::string& file) {
   std::string pid = inspect("{{.State.Pid}}");
   long p = std::strtol(pid.c_str(), nullptr, 10);
   if (p <= 0) return false;
-  std::vector<std::string> strace = {"strace", "-f",           "-Z", "-qq", "-e", "signal=none",
-                                     "-s",     "4096",         "-o", file};
+  std::vector<std::string> strace = {"strace",      "-f", "-Z",   "-qq", "-e",
+                                     "signal=none", "-s", "4096", "-o",  file};
   size_t before = strace.size();
   for (pid_t each : same_pid_namespace(static_cast<pid_t>(p))) {
     strace.push_back("-p");
@@ -166,7 +168,9 @@ std::string Container::inspect(const std::string& format) const {
   return trimmed(r.out);
 }
 
-bool Container::running() const { return inspect("{{.State.Running}}") == "true"; }
+bool Container::running() const {
+  return inspect("{{.State.Running}}") == "true";
+}
 
 std::string Container::logs() const {
   ProcessResult r = run_process({engine_.program, "logs", name_}, 60s);
@@ -190,7 +194,9 @@ ProcessResult Container::exec(const std::vector<std::string>& argv) const {
   return run_process(full, 2min);
 }
 
-std::string Container::root_dir() const { return inspect("{{.GraphDriver.Data.MergedDir}}"); }
+std::string Container::root_dir() const {
+  return inspect("{{.GraphDriver.Data.MergedDir}}");
+}
 
 void Container::stop_trace() {
   if (tracer_ > 0) stop_background(tracer_);

@@ -75,8 +75,9 @@ Response send_request(const Request& request, int host_port, std::chrono::millis
     curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
     if (!has_type) {
       bool json = !request.body.empty() && (request.body[0] == '{' || request.body[0] == '[');
-      headers = curl_slist_append(headers, json ? "Content-Type: application/json"
-                                                : "Content-Type: application/x-www-form-urlencoded");
+      headers =
+          curl_slist_append(headers, json ? "Content-Type: application/json"
+                                          : "Content-Type: application/x-www-form-urlencoded");
     }
   } else if (request.method == "POST" || request.method == "PUT" || request.method == "PATCH") {
     headers = curl_slist_append(headers, "Content-Length: 0");

@@ -17,7 +17,7 @@ using Json = nlohmann::json;
 
 constexpr int kMaxDepth = 8;
 constexpr size_t kMaxSamples = 20000;
-constexpr std::array<std::string_view, 7> kMethods = {"get",    "put",  "post",   "delete",
+constexpr std::array<std::string_view, 7> kMethods = {"get",   "put",  "post",   "delete",
                                                       "patch", "head", "options"};
 
 std::string upper(std::string_view s) {
@@ -90,7 +90,8 @@ class Document {
     std::string type;
     if (auto t = schema.find("type"); t != schema.end()) {
       if (t->is_string()) type = t->get<std::string>();
-      if (t->is_array() && !t->empty() && t->front().is_string()) type = t->front().get<std::string>();
+      if (t->is_array() && !t->empty() && t->front().is_string())
+        type = t->front().get<std::string>();
     }
     if (type.empty() && schema.contains("properties")) type = "object";
     if (type == "integer" || type == "number") {
@@ -108,7 +109,8 @@ class Document {
     if (type == "object") {
       Json obj = Json::object();
       if (auto p = schema.find("properties"); p != schema.end() && p->is_object()) {
-        for (auto& [k, v] : p->items()) obj[k] = sample(v, depth + 1);
+        for (auto& [k, v] : p->items())
+          obj[k] = sample(v, depth + 1);
       }
       return obj;
     }
@@ -150,7 +152,6 @@ std::string scalar_text(const Json& v) {
   return v.dump();
 }
 
-
 // The path part of servers[0].url ("https://h/api/v1" -> "/api/v1"), "" when none.
 std::string base_path(const Json& root) {
   auto s = root.find("servers");
@@ -162,7 +163,8 @@ std::string base_path(const Json& root) {
     url = slash == std::string::npos ? "" : url.substr(slash);
   }
   if (!url.starts_with('/')) return "";
-  while (url.ends_with('/')) url.pop_back();
+  while (url.ends_with('/'))
+    url.pop_back();
   return url;
 }
 
@@ -177,7 +179,8 @@ std::vector<Request> requests_from_openapi(std::string_view text, std::string_vi
   Json root = Json::parse(text, nullptr, false);
   if (!root.is_object()) usage_fail("{}: not valid JSON", name);
   auto version = root.find("openapi");
-  if (version == root.end() || !version->is_string() || !version->get<std::string>().starts_with("3"))
+  if (version == root.end() || !version->is_string() ||
+      !version->get<std::string>().starts_with("3"))
     usage_fail("{}: not an OpenAPI 3 document (no \"openapi\": \"3.x\")", name);
   auto paths = root.find("paths");
   if (paths == root.end() || !paths->is_object()) usage_fail("{}: no \"paths\" object", name);
@@ -206,7 +209,8 @@ std::vector<Request> requests_from_openapi(std::string_view text, std::string_vi
       for (const Json* list : {&item, &op}) {
         auto p = list->find("parameters");
         if (p == list->end() || !p->is_array()) continue;
-        for (const Json& each : *p) params.push_back(&doc.deref(each));
+        for (const Json& each : *p)
+          params.push_back(&doc.deref(each));
       }
       for (const Json* p : params) {
         if (!p->is_object()) continue;
@@ -221,7 +225,8 @@ std::vector<Request> requests_from_openapi(std::string_view text, std::string_vi
           if (std::find(path_params.begin(), path_params.end(), pname) == path_params.end())
             path_params.push_back(pname);
         } else if (in == "query") {
-          query += (query.empty() ? "?" : "&") + percent_encode(pname) + "=" + percent_encode(value);
+          query +=
+              (query.empty() ? "?" : "&") + percent_encode(pname) + "=" + percent_encode(value);
         } else if (in == "header" && !has_control(value)) {
           r.headers.emplace_back(pname, value);
         }

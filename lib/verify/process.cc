@@ -24,7 +24,8 @@ constexpr size_t kMaxOutput = 16 << 20;
 
 std::vector<char*> c_argv(const std::vector<std::string>& argv) {
   std::vector<char*> out;
-  for (const auto& a : argv) out.push_back(const_cast<char*>(a.c_str()));
+  for (const auto& a : argv)
+    out.push_back(const_cast<char*>(a.c_str()));
   out.push_back(nullptr);
   return out;
 }

@@ -12,9 +12,9 @@
 namespace imgstrip::verify {
 
 struct ProcessResult {
-  int status = -1;       // exit status; 128+N when killed by signal N
-  std::string out;       // stdout
-  std::string err;       // stderr
+  int status = -1;  // exit status; 128+N when killed by signal N
+  std::string out;  // stdout
+  std::string err;  // stderr
   bool timed_out = false;
 };
 

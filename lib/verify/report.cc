@@ -14,7 +14,8 @@ constexpr size_t kShownBody = 300;
 std::string shown(const Outcome& o) {
   if (o.status == 0) return "no answer: " + o.error;
   std::string body = one_line(o.body);
-  if (body.size() > kShownBody) body = body.substr(0, kShownBody) + fmt::format("... ({} bytes)", o.body.size());
+  if (body.size() > kShownBody)
+    body = body.substr(0, kShownBody) + fmt::format("... ({} bytes)", o.body.size());
   return fmt::format("{} {}", o.status, body);
 }
 
@@ -36,17 +37,19 @@ std::string report_text(const VerifyResult& r) {
   std::string out;
   size_t steps = r.stripped.outcomes.size();
   if (r.same()) {
-    out += fmt::format("same: {} and {} gave the same answers to {} steps ({}); the stripped "
-                       "container still runs\n",
-                       r.original.image, r.stripped.image, steps, r.engine);
+    out += fmt::format(
+        "same: {} and {} gave the same answers to {} steps ({}); the stripped "
+        "container still runs\n",
+        r.original.image, r.stripped.image, steps, r.engine);
   } else {
     out += fmt::format("DIFFERENT: {} of {} steps differ", r.differences.size(), steps);
     if (r.stripped_stopped) out += "; the stripped container stopped running";
     out += "\n";
   }
-  out += fmt::format("  stripped ran with: {}\n",
-                     r.stripped.run_flags.empty() ? "(engine defaults: it carries no hardening labels)"
-                                                  : shell_words(r.stripped.run_flags));
+  out +=
+      fmt::format("  stripped ran with: {}\n",
+                  r.stripped.run_flags.empty() ? "(engine defaults: it carries no hardening labels)"
+                                               : shell_words(r.stripped.run_flags));
   if (!r.original.ready) out += "  the original never answered HTTP on every port\n";
   if (!r.stripped.ready) out += "  the stripped container never answered HTTP on every port\n";
   if (!r.differences.empty()) {
@@ -59,7 +62,8 @@ std::string report_text(const VerifyResult& r) {
   }
   if (!r.same()) {
     out += fmt::format("stripped container's last log lines ({}):\n", r.stripped.log_tail.size());
-    for (const std::string& l : r.stripped.log_tail) out += "  | " + l + "\n";
+    for (const std::string& l : r.stripped.log_tail)
+      out += "  | " + l + "\n";
     if (!r.log_refused_syscalls.empty()) {
       out += "syscalls the logs name that the profile does not allow: ";
       for (size_t i = 0; i < r.log_refused_syscalls.size(); ++i)
@@ -68,7 +72,8 @@ std::string report_text(const VerifyResult& r) {
     }
     if (!r.log_missing_files.empty()) {
       out += "files the logs name that the stripped image lacks and the original has:\n";
-      for (const std::string& f : r.log_missing_files) out += "    " + one_line(f) + "\n";
+      for (const std::string& f : r.log_missing_files)
+        out += "    " + one_line(f) + "\n";
     }
     if (r.trace) {
       out += "trace of the stripped container:\n";
@@ -79,7 +84,8 @@ std::string report_text(const VerifyResult& r) {
       out += "\n";
       out += fmt::format("  files not found that the original has ({}):\n",
                          r.trace->missing_files.size());
-      for (const std::string& f : r.trace->missing_files) out += "    " + one_line(f) + "\n";
+      for (const std::string& f : r.trace->missing_files)
+        out += "    " + one_line(f) + "\n";
     }
   }
   if (!r.trace_note.empty()) out += "  (" + r.trace_note + ")\n";
@@ -92,7 +98,8 @@ nlohmann::json report_json(const VerifyResult& r) {
   j["engine"] = r.engine;
   j["network"] = r.network;
   j["ports"] = r.ports;
-  for (auto [name, side] : {std::pair{"original", &r.original}, std::pair{"stripped", &r.stripped}}) {
+  for (auto [name, side] :
+       {std::pair{"original", &r.original}, std::pair{"stripped", &r.stripped}}) {
     nlohmann::json s = {{"image", side->image},
                         {"engineImage", side->engine_ref},
                         {"runFlags", side->run_flags},
@@ -100,7 +107,8 @@ nlohmann::json report_json(const VerifyResult& r) {
                         {"runningAtEnd", side->running_at_end},
                         {"logTail", side->log_tail}};
     s["steps"] = nlohmann::json::array();
-    for (const Outcome& o : side->outcomes) s["steps"].push_back(outcome_json(o));
+    for (const Outcome& o : side->outcomes)
+      s["steps"].push_back(outcome_json(o));
     j[name] = std::move(s);
   }
   j["strippedStopped"] = r.stripped_stopped;

@@ -29,8 +29,10 @@ bool is_header_name(std::string_view w) {
 }
 
 std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -42,8 +44,10 @@ void split_port(std::string_view target, Request& r, std::string_view where) {
   }
   if (!target.starts_with(':')) usage_fail("{}: the path must start with '/' or ':PORT/'", where);
   size_t slash = target.find('/');
-  std::string_view digits = target.substr(1, slash == std::string_view::npos ? target.npos : slash - 1);
-  if (digits.empty() || digits.size() > 5) usage_fail("{}: bad port in \"{}\"", where, one_line(target));
+  std::string_view digits =
+      target.substr(1, slash == std::string_view::npos ? target.npos : slash - 1);
+  if (digits.empty() || digits.size() > 5)
+    usage_fail("{}: bad port in \"{}\"", where, one_line(target));
   int port = 0;
   for (char c : digits) {
     if (c < '0' || c > '9') usage_fail("{}: bad port in \"{}\"", where, one_line(target));
@@ -82,7 +86,8 @@ std::vector<Request> parse_requests(std::string_view text, std::string_view name
     if (t.empty() || t.front() == '#') continue;
     size_t sp = t.find_first_of(" \t");
     std::string_view first = t.substr(0, sp);
-    if (first.size() > 1 && first.back() == ':' && is_header_name(first.substr(0, first.size() - 1))) {
+    if (first.size() > 1 && first.back() == ':' &&
+        is_header_name(first.substr(0, first.size() - 1))) {
       if (out.empty()) usage_fail("{}: a header before any request", where);
       std::string_view value = sp == std::string_view::npos ? "" : trim(t.substr(sp));
       if (has_control(value)) usage_fail("{}: a control character in a header value", where);
@@ -95,7 +100,8 @@ std::vector<Request> parse_requests(std::string_view text, std::string_view name
     if (sp == std::string_view::npos) usage_fail("{}: {} without a path", where, first);
     // The body is the rest of the line after the path and one separator, byte for byte.
     std::string_view rest = line.substr(line.find(first) + first.size());
-    while (!rest.empty() && (rest.front() == ' ' || rest.front() == '\t')) rest.remove_prefix(1);
+    while (!rest.empty() && (rest.front() == ' ' || rest.front() == '\t'))
+      rest.remove_prefix(1);
     size_t end = rest.find_first_of(" \t");
     std::string_view target = rest.substr(0, end);
     Request r;

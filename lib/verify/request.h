@@ -19,12 +19,12 @@ namespace imgstrip::verify {
 
 struct Request {
   std::string method;
-  std::string path;       // starts with '/'
-  int port = 0;           // a container port; 0: the first port of the run
+  std::string path;  // starts with '/'
+  int port = 0;      // a container port; 0: the first port of the run
   std::string body;
   bool has_body = false;  // "POST /x" sends no body, "POST /x {}" does
   std::vector<std::pair<std::string, std::string>> headers;
-  std::string origin;     // where it came from: "requests.txt:3", "openapi GET /pets"
+  std::string origin;  // where it came from: "requests.txt:3", "openapi GET /pets"
 
   // "POST /index.php user=bob" as a requests-file line would say it (long bodies cut).
   std::string describe() const;

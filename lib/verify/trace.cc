@@ -51,10 +51,10 @@ bool is_name_char(char c) {
 
 bool is_file_syscall(std::string_view s) {
   static const std::set<std::string_view> kFile = {
-      "open",     "openat",   "openat2",    "creat",      "stat",       "lstat",
-      "stat64",   "lstat64",  "newfstatat", "fstatat64",  "statx",      "access",
-      "faccessat", "faccessat2", "execve",  "execveat",   "readlink",   "readlinkat",
-      "chdir",    "truncate", "statfs",     "getxattr",   "lgetxattr",  "uselib"};
+      "open",      "openat",     "openat2",    "creat",     "stat",      "lstat",
+      "stat64",    "lstat64",    "newfstatat", "fstatat64", "statx",     "access",
+      "faccessat", "faccessat2", "execve",     "execveat",  "readlink",  "readlinkat",
+      "chdir",     "truncate",   "statfs",     "getxattr",  "lgetxattr", "uselib"};
   return kFile.contains(s);
 }
 
@@ -72,12 +72,19 @@ std::string first_string(std::string_view args) {
     }
     char n = args[++i];
     switch (n) {
-      case 'n': out += '\n'; break;
-      case 't': out += '\t'; break;
-      case 'r': out += '\r'; break;
+      case 'n':
+        out += '\n';
+        break;
+      case 't':
+        out += '\t';
+        break;
+      case 'r':
+        out += '\r';
+        break;
       case 'x': {
         int v = 0, k = 0;
-        while (k < 2 && i + 1 < args.size() && std::isxdigit(static_cast<unsigned char>(args[i + 1]))) {
+        while (k < 2 && i + 1 < args.size() &&
+               std::isxdigit(static_cast<unsigned char>(args[i + 1]))) {
           char h = args[++i];
           v = v * 16 + (h <= '9' ? h - '0' : (h | 0x20) - 'a' + 10);
           ++k;
@@ -113,18 +120,21 @@ std::vector<FailedCall> parse_strace(std::string_view text) {
     std::string pid;
     if (line.starts_with("[pid ")) line.remove_prefix(5);
     size_t d = 0;
-    while (d < line.size() && line[d] >= '0' && line[d] <= '9') ++d;
+    while (d < line.size() && line[d] >= '0' && line[d] <= '9')
+      ++d;
     if (d > 0 && d < line.size() && (line[d] == ' ' || line[d] == ']')) {
       pid = std::string(line.substr(0, d));
       line.remove_prefix(d + 1);
-      while (!line.empty() && (line.front() == ' ' || line.front() == ']')) line.remove_prefix(1);
+      while (!line.empty() && (line.front() == ' ' || line.front() == ']'))
+        line.remove_prefix(1);
     }
     std::string name, args;
     std::string_view rest;
     if (line.starts_with("<... ")) {
       line.remove_prefix(5);
       size_t e = 0;
-      while (e < line.size() && is_name_char(line[e])) ++e;
+      while (e < line.size() && is_name_char(line[e]))
+        ++e;
       std::string_view resumed = line.substr(0, e);
       auto it = pending.find(pid);
       if (it == pending.end() || it->second.first != resumed) continue;
@@ -137,7 +147,8 @@ std::vector<FailedCall> parse_strace(std::string_view text) {
       rest = line.substr(gt + 1);
     } else {
       size_t e = 0;
-      while (e < line.size() && is_name_char(line[e])) ++e;
+      while (e < line.size() && is_name_char(line[e]))
+        ++e;
       if (e == 0 || e >= line.size() || line[e] != '(') continue;
       name = std::string(line.substr(0, e));
       constexpr std::string_view kUnfinished = " <unfinished ...>";
@@ -173,9 +184,11 @@ std::vector<std::string> paths_in_text(std::string_view text, size_t max) {
     if (text[i] != '/' || (i > 0 && path_char(text[i - 1]))) continue;
     if (i > 0 && text[i - 1] == ':' && i > 1 && text[i - 2] != ' ') continue;  // http://
     size_t j = i;
-    while (j < text.size() && path_char(text[j])) ++j;
+    while (j < text.size() && path_char(text[j]))
+      ++j;
     std::string p(text.substr(i, j - i));
-    while (!p.empty() && (p.back() == '.' || p.back() == '/' || p.back() == '-')) p.pop_back();
+    while (!p.empty() && (p.back() == '.' || p.back() == '/' || p.back() == '-'))
+      p.pop_back();
     i = j;
     if (p.size() < 2 || p.find("//") != std::string::npos || p.find("/../") != std::string::npos)
       continue;

@@ -40,8 +40,10 @@ std::vector<std::string> split_list(std::string_view s) {
   while (!s.empty()) {
     size_t comma = s.find(',');
     std::string_view part = s.substr(0, comma);
-    while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
-    while (!part.empty() && part.back() == ' ') part.remove_suffix(1);
+    while (!part.empty() && part.front() == ' ')
+      part.remove_prefix(1);
+    while (!part.empty() && part.back() == ' ')
+      part.remove_suffix(1);
     if (!part.empty()) out.emplace_back(part);
     if (comma == std::string_view::npos) break;
     s.remove_prefix(comma + 1);
@@ -66,7 +68,8 @@ std::vector<std::string> last_lines(const std::string& text, size_t n) {
 
 // The flags that put the stripped image under what it carries.
 std::vector<std::string> hardening_flags(const Engine& engine, const ImageInfo& info,
-                                         const TempDir& work, std::optional<SeccompProfile>& profile) {
+                                         const TempDir& work,
+                                         std::optional<SeccompProfile>& profile) {
   std::vector<std::string> flags;
   auto seccomp = info.labels.find(std::string(kSeccompLabel));
   std::optional<std::string> file;
@@ -157,16 +160,19 @@ std::vector<Outcome> exercise(const VerifyOptions& o, const std::vector<Request>
 
 }  // namespace
 
-std::vector<std::string> syscalls_named_in_logs(std::string_view logs, const SeccompProfile& profile) {
+std::vector<std::string> syscalls_named_in_logs(std::string_view logs,
+                                                const SeccompProfile& profile) {
 #if defined(__aarch64__)
   constexpr Arch kHost = Arch::Aarch64;
 #else
   constexpr Arch kHost = Arch::X86_64;
 #endif
-  static const std::regex kNamed(R"(\b([a-z_][a-z0-9_]{1,30})(\(\) failed|\(\): |: Function not implemented))");
+  static const std::regex kNamed(
+      R"(\b([a-z_][a-z0-9_]{1,30})(\(\) failed|\(\): |: Function not implemented))");
   std::set<std::string> out;
   std::string text(logs.substr(0, 1 << 20));
-  for (auto it = std::sregex_iterator(text.begin(), text.end(), kNamed); it != std::sregex_iterator(); ++it) {
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), kNamed);
+       it != std::sregex_iterator(); ++it) {
     std::string name = (*it)[1].str();
     if (syscall_number(kHost, name) && !profile.allowed.contains(name)) out.insert(name);
   }
@@ -231,11 +237,13 @@ VerifyResult verify_images(const VerifyOptions& o) {
   std::optional<SeccompProfile> profile;
   res.stripped.run_flags = hardening_flags(engine, info_s, work, profile);
   std::vector<std::string> common;
-  for (const std::string& e : o.env) common.insert(common.end(), {"-e", e});
+  for (const std::string& e : o.env)
+    common.insert(common.end(), {"-e", e});
   if (network == Network::Host) {
     common.insert(common.end(), {"--network", "host"});
   } else {
-    for (int p : all_ports) common.insert(common.end(), {"-p", fmt::format("127.0.0.1::{}", p)});
+    for (int p : all_ports)
+      common.insert(common.end(), {"-p", fmt::format("127.0.0.1::{}", p)});
   }
   bool trace = o.trace;
   if (trace && !in_path("strace")) {
@@ -342,7 +350,8 @@ VerifyResult verify_images(const VerifyOptions& o) {
     if (!original_root_ok && res.trace_note.empty())
       res.trace_note = "the original's root is not readable here: every path not found is listed";
     if (res.trace_note.empty())
-      res.trace_note = "traced from when the stripped container answered (or gave up), not its start";
+      res.trace_note =
+          "traced from when the stripped container answered (or gave up), not its start";
   } else if (o.trace && res.trace_note.empty() && res.same()) {
     res.trace_note = "no difference: the trace was not needed";
   }

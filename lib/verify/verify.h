@@ -36,13 +36,13 @@ enum class Network {
 struct VerifyOptions {
   std::string original;
   std::string stripped;
-  std::optional<std::string> engine;      // "podman", "docker"; default: whichever is there
+  std::optional<std::string> engine;  // "podman", "docker"; default: whichever is there
   Network network = Network::Auto;
-  std::vector<int> http_ports;            // container ports; default: the original's exposed ones
-  std::vector<Request> requests;          // empty and no execs: GET / on every port
+  std::vector<int> http_ports;    // container ports; default: the original's exposed ones
+  std::vector<Request> requests;  // empty and no execs: GET / on every port
   std::vector<std::vector<std::string>> execs;
-  std::vector<std::string> env;           // K=V for both containers
-  std::vector<std::string> ignore;        // regular expressions masked before comparing
+  std::vector<std::string> env;     // K=V for both containers
+  std::vector<std::string> ignore;  // regular expressions masked before comparing
   bool trace = false;
   std::chrono::milliseconds ready_timeout{std::chrono::seconds(30)};
   std::chrono::milliseconds request_timeout{std::chrono::seconds(10)};
@@ -53,18 +53,18 @@ struct VerifyOptions {
 };
 
 struct Side {
-  std::string image;                  // as given
-  std::string engine_ref;             // as the engine names it
-  std::vector<std::string> run_flags; // beyond the name, label and env
-  bool ready = false;                 // every port answered HTTP
+  std::string image;                   // as given
+  std::string engine_ref;              // as the engine names it
+  std::vector<std::string> run_flags;  // beyond the name, label and env
+  bool ready = false;                  // every port answered HTTP
   bool running_at_end = false;
   std::vector<std::string> log_tail;  // last lines of `logs`
   std::vector<Outcome> outcomes;
 };
 
 struct VerifyResult {
-  std::string engine;  // "podman", "docker"
-  std::string network; // "publish", "host"
+  std::string engine;   // "podman", "docker"
+  std::string network;  // "publish", "host"
   std::vector<int> ports;
   Side original;
   Side stripped;
@@ -87,6 +87,7 @@ VerifyResult verify_images(const VerifyOptions& options);
 
 // Syscall names `logs` mentions as "NAME() failed" or "NAME: Function not implemented" that
 // `profile` does not allow (known syscall names of this host's architecture only).
-std::vector<std::string> syscalls_named_in_logs(std::string_view logs, const SeccompProfile& profile);
+std::vector<std::string> syscalls_named_in_logs(std::string_view logs,
+                                                const SeccompProfile& profile);
 
 }  // namespace imgstrip::verify

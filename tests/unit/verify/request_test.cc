@@ -37,7 +37,8 @@ TEST_CASE("requests file: methods, paths, bodies byte for byte, headers", "[veri
 }
 
 TEST_CASE("requests file: malformed lines are usage errors naming the line", "[verify][requests]") {
-  CHECK_THROWS_WITH(parse_requests("X-A: 1\n", "f"), Catch::Contains("f:1") && Catch::Contains("header before"));
+  CHECK_THROWS_WITH(parse_requests("X-A: 1\n", "f"),
+                    Catch::Contains("f:1") && Catch::Contains("header before"));
   CHECK_THROWS_WITH(parse_requests("GET\n", "f"), Catch::Contains("without a path"));
   CHECK_THROWS_WITH(parse_requests("\nget /x\n", "f"), Catch::Contains("f:2"));
   CHECK_THROWS_WITH(parse_requests("GET index.php\n", "f"), Catch::Contains("must start with"));
@@ -52,7 +53,8 @@ TEST_CASE("--exec words split as a shell splits a simple command", "[verify][exe
   CHECK(command_words("php -v") == std::vector<std::string>{"php", "-v"});
   CHECK(command_words("sh -c 'echo a,b; exit 3'") ==
         std::vector<std::string>{"sh", "-c", "echo a,b; exit 3"});
-  CHECK(command_words(R"(a "b \"c\" $d" e\ f)") == std::vector<std::string>{"a", "b \"c\" $d", "e f"});
+  CHECK(command_words(R"(a "b \"c\" $d" e\ f)") ==
+        std::vector<std::string>{"a", "b \"c\" $d", "e f"});
   CHECK(command_words("x ''") == std::vector<std::string>{"x", ""});
   CHECK_THROWS_AS(command_words("a 'b"), UsageError);
   CHECK_THROWS_AS(command_words("a \"b"), UsageError);
