@@ -27,11 +27,12 @@ std::string Masks::apply(std::string_view text) const {
 namespace {
 
 std::optional<std::string> why_different(const Outcome& o, const Outcome& s, const Masks& masks) {
-  if (o.status == 0 || s.status == 0) {
-    if (o.status == 0 && s.status == 0 && o.error == s.error) return std::nullopt;
-    if (s.status == 0)
+  bool o_answered = o.error.empty(), s_answered = s.error.empty();
+  if (!o_answered || !s_answered) {
+    if (!o_answered && !s_answered && o.error == s.error) return std::nullopt;
+    if (!s_answered)
       return fmt::format("the stripped container gave no answer ({}), the original {}", s.error,
-                         o.status == 0 ? o.error : fmt::format("{}", o.status));
+                         o_answered ? fmt::format("{}", o.status) : o.error);
     return fmt::format("the original gave no answer ({}), the stripped container {}", o.error,
                        s.status);
   }

@@ -1,6 +1,7 @@
 #include "verify/report.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "core/text.h"
 #include "harden/run_args.h"
@@ -12,7 +13,7 @@ namespace {
 constexpr size_t kShownBody = 300;
 
 std::string shown(const Outcome& o) {
-  if (o.status == 0) return "no answer: " + o.error;
+  if (!o.error.empty()) return "no answer: " + o.error;
   std::string body = one_line(o.body);
   if (body.size() > kShownBody)
     body = body.substr(0, kShownBody) + fmt::format("... ({} bytes)", o.body.size());
@@ -21,7 +22,7 @@ std::string shown(const Outcome& o) {
 
 nlohmann::json outcome_json(const Outcome& o) {
   nlohmann::json j = {{"step", o.step}, {"origin", o.origin}};
-  if (o.status == 0) {
+  if (!o.error.empty()) {
     j["error"] = o.error;
   } else {
     j[o.is_exec ? "exit" : "status"] = o.status;
@@ -36,7 +37,15 @@ nlohmann::json outcome_json(const Outcome& o) {
 std::string report_text(const VerifyResult& r) {
   std::string out;
   size_t steps = r.stripped.outcomes.size();
-  if (r.same()) {
+  if (r.original_unready) {
+    out += fmt::format(
+        "NOT VERIFIED: the original never answered HTTP on port {} within the timeout: nothing "
+        "to compare against (check --http, --env, --timeout)\n",
+        fmt::join(r.ports, ", "));
+    out += fmt::format("original container's last log lines ({}):\n", r.original.log_tail.size());
+    for (const std::string& l : r.original.log_tail)
+      out += "  | " + l + "\n";
+  } else if (r.same()) {
     out += fmt::format(
         "same: {} and {} gave the same answers to {} steps ({}); the stripped "
         "container still runs\n",
@@ -112,6 +121,7 @@ nlohmann::json report_json(const VerifyResult& r) {
     j[name] = std::move(s);
   }
   j["strippedStopped"] = r.stripped_stopped;
+  j["originalUnready"] = r.original_unready;
   j["differences"] = nlohmann::json::array();
   for (const Difference& d : r.differences)
     j["differences"].push_back({{"step", d.index + 1},

@@ -333,6 +333,7 @@ VerifyResult verify_images(const VerifyOptions& o) {
 
   res.differences = compare_outcomes(res.original.outcomes, res.stripped.outcomes, masks);
   res.stripped_stopped = !res.stripped.running_at_end && res.original.running_at_end;
+  res.original_unready = !all_ports.empty() && !res.original.ready;
   if (profile) res.log_refused_syscalls = syscalls_named_in_logs(stripped_logs, *profile);
 
   if (trace && !res.same()) {

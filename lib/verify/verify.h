@@ -77,7 +77,9 @@ struct VerifyResult {
   std::vector<std::string> log_missing_files;
   std::optional<TraceFindings> trace;
   std::string trace_note;  // why there is no trace, or what limits it
-  bool same() const { return differences.empty() && !stripped_stopped; }
+  // The original did not answer HTTP on every port: nothing to compare against.
+  bool original_unready = false;
+  bool same() const { return differences.empty() && !stripped_stopped && !original_unready; }
 };
 
 // Throws UsageError for bad options (no port to talk to, a bad --ignore, a bad --env),

@@ -47,6 +47,21 @@ TEST_CASE("compare: no answer on one side is a difference", "[verify][compare]")
   CHECK(compare_outcomes({http(200, "")}, {}, m).size() == 1);
 }
 
+TEST_CASE("compare: a command's exit status 0 is an answer", "[verify][compare]") {
+  Outcome ok;
+  ok.is_exec = true;
+  ok.step = "exec: nginx -v";
+  ok.status = 0;
+  ok.body = "nginx version: nginx/1.22.1\n";
+  Outcome missing = ok;
+  missing.status = 127;
+  missing.body = "exec failed\n";
+  CHECK(compare_outcomes({ok}, {ok}, Masks()).empty());
+  auto d = compare_outcomes({ok}, {missing}, Masks());
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].reason == "exit status 0 vs 127");
+}
+
 TEST_CASE("compare: a bad --ignore is a usage error", "[verify][compare]") {
   CHECK_THROWS_AS(Masks({"("}), UsageError);
 }
