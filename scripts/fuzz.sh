@@ -9,7 +9,8 @@ BUILD=${FUZZ_BUILD_DIR:-build-fuzz}
 TARGETS=(fuzz_pkgdb_dpkg fuzz_pkgdb_apk fuzz_pkgdb_rpm_header fuzz_pkgdb_bdb_hash fuzz_elf_reader
          fuzz_seccomp_analyze fuzz_resolve_node_scan fuzz_resolve_java_manifest
          fuzz_resolve_java_shell fuzz_resolve_java_jar fuzz_resolve_perl_modules
-         fuzz_resolve_python_imports fuzz_seccomp_config_gate fuzz_engine_messages fuzz_engine_ping)
+         fuzz_resolve_python_imports fuzz_seccomp_config_gate fuzz_engine_messages fuzz_engine_ping
+         fuzz_verify_request fuzz_verify_openapi fuzz_verify_trace)
 CC=clang CXX=clang++ cmake -S . -B "$BUILD" -DIMGSTRIP_FUZZ=ON -DIMGSTRIP_TESTS=OFF \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIMGSTRIP_WERROR=ON >/dev/null
 cmake --build "$BUILD" -j "$(nproc)" --target "${TARGETS[@]}" >/dev/null
@@ -35,6 +36,12 @@ for t in "${TARGETS[@]}"; do
       printf '{"stream":"Loaded image: web:1\\n"}\r\n{"status":"Loading layer","progressDetail":{"current":1,"total":2},"id":"ab"}\r\n' >"$dir/ok"
       printf '{"errorDetail":{"message":"invalid tar header"},"error":"invalid tar header"}\n' >"$dir/err" ;;
     fuzz_engine_ping) printf '1.41\0004.3.1' >"$dir/podman"; printf '1.43' >"$dir/docker" ;;
+    fuzz_verify_request)
+      printf '# guestbook\nPOST /index.php user=bob\nX-A: b\nGET :8080/x {"a":1}\n' >"$dir/ok" ;;
+    fuzz_verify_openapi)
+      printf '{"openapi":"3.0.0","paths":{"/p/{id}":{"parameters":[{"name":"id","in":"path","schema":{"type":"integer"}}],"post":{"requestBody":{"content":{"application/json":{"schema":{"$ref":"#/components/schemas/A"}}}}}}},"components":{"schemas":{"A":{"type":"object","properties":{"a":{"type":"string"}}}}}}' >"$dir/ok" ;;
+    fuzz_verify_trace)
+      printf '1 openat(AT_FDCWD, "/a\\x41", O_RDONLY) = -1 ENOENT (No such file)\n2 accept4(3, NULL <unfinished ...>\n2 <... accept4 resumed>) = -1 ENOSYS (x)\n' >"$dir/ok" ;;
   esac
   if "$bin" -max_total_time="$SECONDS_EACH" -rss_limit_mb=2048 "$dir" >"$corpus/$t.log" 2>&1; then
     echo "fuzz: $t: $(grep -o 'Done [0-9]* runs' "$corpus/$t.log" | tail -1 || echo done), no findings"
