@@ -224,7 +224,9 @@ VerifyResult verify_images(const VerifyOptions& o) {
       requests.push_back(std::move(r));
     }
   }
-  std::set<int> all_ports(ports.begin(), ports.end());
+  // Ports matter only to requests: an exercise of --exec commands alone waits for none.
+  std::set<int> all_ports;
+  if (!requests.empty()) all_ports.insert(ports.begin(), ports.end());
   for (const Request& r : requests) {
     if (r.port == 0 && ports.empty())
       usage_fail("{} exposes no TCP port for \"{}\": give --http PORT", o.original, r.describe());

@@ -23,7 +23,8 @@ leftovers() {
   podman images --format '{{.Repository}}' 2>/dev/null | grep 'imgstrip-verify-' || true
 }
 cleanup_verify() {
-  podman rmi -f "localhost/$TAG-noaccept4:1" "localhost/$TAG-enosys:1" "localhost/$TAG-ok:1" >/dev/null 2>&1
+  podman rmi -f "localhost/$TAG-noaccept4:1" "localhost/$TAG-enosys:1" "localhost/$TAG-ok:1" \
+    "localhost/$TAG-writable:1" >/dev/null 2>&1
   cleanup
 }
 trap cleanup_verify EXIT
@@ -68,6 +69,32 @@ check "nginx -v ran in both (exit 0)" jq -e '.stripped.steps[6].exit == 0 and (.
 check "the stripped container still ran at the end" jq -e '.stripped.runningAtEnd' "$WORK/ok.json"
 check_eq "no verify container or loaded image is left" "" "$(leftovers)"
 
+echo "an exercise generated from an OpenAPI document"
+cat >"$WORK/api.json" <<'EOF2'
+{"openapi": "3.0.3",
+ "paths": {
+   "/index.php": {
+     "get": {"responses": {"200": {"description": "the list"}}},
+     "post": {"requestBody": {"content": {"application/x-www-form-urlencoded": {"schema": {
+        "type": "object", "properties": {"user": {"type": "string", "example": "carol"},
+                                         "suggestion": {"type": "string", "example": "Tea"}}}}}},
+              "responses": {"200": {"description": "stored"}}}
+   },
+   "/static/{name}": {"parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string", "example": "style.css"}}],
+     "get": {"responses": {"404": {"description": "none"}}}}
+ }}
+EOF2
+"$IMGSTRIP" verify csvs2021-web_i:latest "oci:$WORK/ok:1" --openapi "$WORK/api.json" --json \
+  >"$WORK/api.out" 2>"$WORK/api.err"
+check_eq "verify of the generated exercise exits 0" 0 "$?"
+check_eq "3 operations and 7 probes were sent" 10 "$(jq '.stripped.steps | length' "$WORK/api.out")"
+check "the generated form was stored (200)" jq -e \
+  '.original.steps[1] | .step == "POST /index.php suggestion=Tea&user=carol" and .status == 200' "$WORK/api.out"
+check "the oversized body was refused by both (413)" jq -e \
+  '[.original.steps[4].status, .stripped.steps[4].status] == [413, 413]' "$WORK/api.out"
+check "path traversal was sent and answered alike" jq -e \
+  '[.stripped.steps[] | select(.origin | test("path traversal")) | .status] | length == 3' "$WORK/api.out"
+
 echo "without pdo_sqlite.so the guestbook cannot store: a difference"
 "$IMGSTRIP" verify csvs2021-web_i:latest "oci:$WORK/nosqlite:1" --requests "$WORK/guestbook.txt" \
   --trace >"$WORK/nosqlite.out" 2>"$WORK/nosqlite.err"
@@ -98,6 +125,24 @@ relabel() {  # relabel NAME JQ: the ok image with its profile label rewritten by
 check "relabel: accept4 removed" relabel enosys '.syscalls |= map(.names -= ["accept4"])'
 check "relabel: accept4 removed, errno EPERM" relabel noaccept4 \
   '.syscalls |= map(.names -= ["accept4"]) | .defaultErrnoRet = 1'
+writable() {  # the ok image with io.imgstrip.writable=/run,/tmp
+  local ctr
+  ctr=$(buildah from -q "localhost/$TAG-ok:1") || return 1
+  buildah config --label io.imgstrip.writable=/run,/tmp "$ctr" >/dev/null &&
+    buildah commit -q "$ctr" "localhost/$TAG-writable:1" >/dev/null
+  local rc=$?
+  buildah rm "$ctr" >/dev/null
+  return $rc
+}
+check "relabel: io.imgstrip.writable=/run,/tmp" writable
+"$IMGSTRIP" verify csvs2021-web_i:latest "localhost/$TAG-writable:1" --exec 'nginx -v' --json \
+  >"$WORK/writable.json" 2>"$WORK/writable.err"
+check_eq "a read-only root: the entrypoint cannot write its nginx site, verify exits 1" 1 "$?"
+check "the stripped one ran with --read-only and tmpfs on /run and /tmp" jq -e \
+  '.stripped.runFlags | (index("--read-only") != null) and (join(" ") | test("--tmpfs /run --tmpfs /tmp"))' \
+  "$WORK/writable.json"
+check "the report says the stripped container stopped" jq -e '.strippedStopped' "$WORK/writable.json"
+
 # With the strip's own errno (ENOSYS) nginx falls back to accept(2): nothing differs.
 "$IMGSTRIP" verify csvs2021-web_i:latest "localhost/$TAG-enosys:1" --requests "$WORK/guestbook.txt" \
   >"$WORK/enosys.out" 2>"$WORK/enosys.err"
