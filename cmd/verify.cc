@@ -118,9 +118,9 @@ int run_verify(int argc, char** argv) {
       "a bridge network",
       cxxopts::value<std::string>()->default_value("auto"))(
       "trace",
-      "run the stripped container under strace (podman: from its start) and, on a "
-      "difference, list the syscalls its profile refused and the files it did not find that "
-      "the original has (needs root and strace)")(
+      "attach strace to the stripped container's processes once it answers (or gave up) "
+      "and, on a difference, list the syscalls its profile refused and the files it did not "
+      "find that the original has (needs root and strace)")(
       "timeout", "seconds each container gets to answer HTTP on every port",
       cxxopts::value<double>()->default_value("30"))("request-timeout", "seconds per request",
                                                      cxxopts::value<double>()->default_value("10"))(
@@ -183,7 +183,9 @@ int run_verify(int argc, char** argv) {
   verify::VerifyResult r;
   try {
     r = verify::verify_images(o);
-  } catch (const verify::Interrupted&) {
+  } catch (const Error& e) {
+    // A signal can also surface as a failed read or wait (EINTR) before a stop check.
+    if (!verify::stop_requested()) throw;
     fmt::print(stderr, "imgstrip verify: interrupted; its containers are removed\n");
     return 130;
   }

@@ -1,5 +1,5 @@
 // The containers verify runs, driven through the engine's command line (podman or docker):
-// `run`/`create`/`start`, `exec`, `logs`, `port`, `inspect`, `rm`. The CLI, rather than the
+// `run -d`, `exec`, `logs`, `port`, `inspect`, `rm`. The CLI, rather than the
 // Engine API of lib/engine, because it is what a user runs, it needs no API service for
 // podman, and it honours the engine's own configuration (CONTAINERS_CONF, DOCKER_HOST,
 // DOCKER_CONTEXT) with nothing of this machine's hard-coded.
