@@ -10,5 +10,6 @@ int run_strip(int argc, char** argv);
 int run_why(int argc, char** argv);
 int run_seccomp(int argc, char** argv);
 int run_run_args(int argc, char** argv);
+int run_verify(int argc, char** argv);
 
 }  // namespace imgstrip::cli

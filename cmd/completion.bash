@@ -2,7 +2,7 @@
 # them (so the completion never falls behind the binary); file names elsewhere.
 _imgstrip() {
   local cur=${COMP_WORDS[COMP_CWORD]} cmd=strip i
-  local commands="strip why seccomp inspect ls copy run-args help version"
+  local commands="strip why seccomp inspect ls copy run-args verify help version"
   for ((i = 1; i < COMP_CWORD; i++)); do
     case ${COMP_WORDS[i]} in
       -*) ;;

@@ -29,6 +29,7 @@ constexpr const char* kUsage =
     "  ls IMAGE [PATH]      list the flattened file system\n"
     "  copy SRC DST         copy an image between transports\n"
     "  run-args IMAGE       docker/podman run flags for a stripped image's hardening\n"
+    "  verify ORIG STRIPPED run both side by side and compare their answers\n"
     "\n"
     "Images are named like skopeo's: docker://REF for a registry, oci:DIR[:TAG] for an OCI\n"
     "layout, docker-archive:FILE[:REF] for a docker save tarball, docker-daemon:REF and\n"
@@ -63,6 +64,7 @@ int main(int argc, char** argv) {
     if (cmd == "why") return run_why(argc - 1, argv + 1);
     if (cmd == "seccomp") return run_seccomp(argc - 1, argv + 1);
     if (cmd == "run-args") return run_run_args(argc - 1, argv + 1);
+    if (cmd == "verify") return run_verify(argc - 1, argv + 1);
     if (cmd.starts_with("-")) {
       cmd = "strip";
       return run_strip(argc, argv);

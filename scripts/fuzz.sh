@@ -10,7 +10,8 @@ TARGETS=(fuzz_pkgdb_dpkg fuzz_pkgdb_apk fuzz_pkgdb_rpm_header fuzz_pkgdb_bdb_has
          fuzz_seccomp_analyze fuzz_resolve_node_scan fuzz_resolve_java_manifest
          fuzz_resolve_java_shell fuzz_resolve_java_jar fuzz_resolve_perl_modules
          fuzz_resolve_python_imports fuzz_seccomp_config_gate fuzz_engine_messages fuzz_engine_ping
-         fuzz_sign_signing_key fuzz_attach_referrers fuzz_sbom_app_metadata)
+         fuzz_sign_signing_key fuzz_attach_referrers fuzz_sbom_app_metadata
+         fuzz_verify_request fuzz_verify_openapi fuzz_verify_trace)
 CC=clang CXX=clang++ cmake -S . -B "$BUILD" -DIMGSTRIP_FUZZ=ON -DIMGSTRIP_TESTS=OFF \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIMGSTRIP_WERROR=ON >/dev/null
 cmake --build "$BUILD" -j "$(nproc)" --target "${TARGETS[@]}" >/dev/null
@@ -48,6 +49,12 @@ for t in "${TARGETS[@]}"; do
       printf 'Metadata-Version: 2.1\nName: Flask\nVersion: 2.2.2\n\n' >"$dir/METADATA"
       printf 'groupId=g\nartifactId=a\nversion=1\n' >"$dir/pom.properties"
       printf 'ID=debian\nVERSION_ID="12"\n' >"$dir/os-release" ;;
+    fuzz_verify_request)
+      printf '# guestbook\nPOST /index.php user=bob\nX-A: b\nGET :8080/x {"a":1}\n' >"$dir/ok" ;;
+    fuzz_verify_openapi)
+      printf '{"openapi":"3.0.0","paths":{"/p/{id}":{"parameters":[{"name":"id","in":"path","schema":{"type":"integer"}}],"post":{"requestBody":{"content":{"application/json":{"schema":{"$ref":"#/components/schemas/A"}}}}}}},"components":{"schemas":{"A":{"type":"object","properties":{"a":{"type":"string"}}}}}}' >"$dir/ok" ;;
+    fuzz_verify_trace)
+      printf '1 openat(AT_FDCWD, "/a\\x41", O_RDONLY) = -1 ENOENT (No such file)\n2 accept4(3, NULL <unfinished ...>\n2 <... accept4 resumed>) = -1 ENOSYS (x)\n' >"$dir/ok" ;;
   esac
   if "$bin" -max_total_time="$SECONDS_EACH" -rss_limit_mb=2048 "$dir" >"$corpus/$t.log" 2>&1; then
     echo "fuzz: $t: $(grep -o 'Done [0-9]* runs' "$corpus/$t.log" | tail -1 || echo done), no findings"

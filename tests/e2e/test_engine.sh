@@ -205,6 +205,7 @@ git -C "$repo" config imgstrip.packages "nginx php-fpm"
 git -C "$repo" config imgstrip.binary "$IMGSTRIP"
 git -C "$repo" config imgstrip.flags "-q --tls-verify=false"
 git -C "$repo" config imgstrip.stripflags "--seccomp-cache $CACHE"
+git -C "$repo" config imgstrip.verify false  # the hook's verify: test_verify.sh
 (cd "$repo" && sh "$EXAMPLES/pre-push" origin "file:///nowhere" </dev/null) >"$WORK/hook.log" 2>&1
 check_eq "the pre-push hook exits 0" 0 "$?"
 check "the hook tagged the stripped image locally" docker image inspect stripped-hook:1
