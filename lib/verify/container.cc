@@ -106,9 +106,10 @@ std::optional<int> tcp_port(const std::string& key) {
 }
 
 ImageInfo inspect_image(const Engine& engine, const std::string& ref) {
-  ProcessResult r = run_process({engine.program, "image", "inspect", "--format",
-                                 "{{json .Config.Labels}}\n{{json .Config.ExposedPorts}}", ref},
-                                60s);
+  ProcessResult r = run_process(
+      {engine.program, "image", "inspect", "--format",
+       "{{json .Config.Labels}}\n{{json .Config.ExposedPorts}}\n{{json .Config.Volumes}}", ref},
+      60s);
   if (r.status != 0) fail("{} image inspect {}: {}", engine.program, ref, complaint(r));
   ImageInfo info;
   size_t nl = r.out.find('\n');
@@ -118,10 +119,20 @@ ImageInfo inspect_image(const Engine& engine, const std::string& ref) {
       if (v.is_string()) info.labels[k] = v.get<std::string>();
   }
   if (nl != std::string::npos) {
-    auto ports = nlohmann::json::parse(r.out.substr(nl + 1), nullptr, false);
+    size_t nl2 = r.out.find('\n', nl + 1);
+    auto ports = nlohmann::json::parse(
+        r.out.substr(nl + 1, nl2 == std::string::npos ? std::string::npos : nl2 - nl - 1), nullptr,
+        false);
     if (ports.is_object()) {
       for (auto& [k, v] : ports.items())
         if (auto p = tcp_port(k)) info.tcp_ports.push_back(*p);
+    }
+    if (nl2 != std::string::npos) {
+      auto volumes = nlohmann::json::parse(r.out.substr(nl2 + 1), nullptr, false);
+      if (volumes.is_object()) {
+        for (auto& [k, v] : volumes.items())
+          info.volumes.push_back(k);
+      }
     }
   }
   std::sort(info.tcp_ports.begin(), info.tcp_ports.end());

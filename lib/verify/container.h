@@ -36,7 +36,8 @@ void remove_image(const Engine& engine, const std::string& ref) noexcept;
 
 struct ImageInfo {
   std::map<std::string, std::string> labels;
-  std::vector<int> tcp_ports;  // exposed, sorted
+  std::vector<int> tcp_ports;        // exposed, sorted
+  std::vector<std::string> volumes;  // declared ("/data")
 };
 ImageInfo inspect_image(const Engine& engine, const std::string& ref);
 

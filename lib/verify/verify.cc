@@ -35,22 +35,6 @@ void step(const VerifyOptions& o, std::string_view text) {
   if (o.on_step) o.on_step(text);
 }
 
-std::vector<std::string> split_list(std::string_view s) {
-  std::vector<std::string> out;
-  while (!s.empty()) {
-    size_t comma = s.find(',');
-    std::string_view part = s.substr(0, comma);
-    while (!part.empty() && part.front() == ' ')
-      part.remove_prefix(1);
-    while (!part.empty() && part.back() == ' ')
-      part.remove_suffix(1);
-    if (!part.empty()) out.emplace_back(part);
-    if (comma == std::string_view::npos) break;
-    s.remove_prefix(comma + 1);
-  }
-  return out;
-}
-
 std::vector<std::string> last_lines(const std::string& text, size_t n) {
   std::vector<std::string> lines;
   size_t start = 0;
@@ -78,20 +62,21 @@ std::vector<std::string> hardening_flags(const Engine& engine, const ImageInfo& 
     file = (work.path() / "seccomp.json").string();
     write_file_atomic(*file, seccomp->second);
   }
-  auto caps = info.labels.find(kCapabilitiesLabel);
-  if (caps != info.labels.end() || file) {
-    flags = run_flags(engine.kind == EngineKind::Podman ? RunEngine::Podman : RunEngine::Docker,
-                      caps == info.labels.end() ? "" : caps->second, file, false);
-  }
+  // The same configuration `imgstrip run-args` gives: capabilities, a read-only root with
+  // a tmpfs or volume on each writable path, no new privileges.
   auto writable = info.labels.find(kWritableLabel);
   if (writable != info.labels.end()) {
-    flags.push_back("--read-only");
     for (const std::string& p : split_list(writable->second)) {
       if (!p.starts_with('/') || has_control(p) || p.find(':') != std::string::npos)
         fail("the {} label has a bad path \"{}\"", kWritableLabel, one_line(p));
-      flags.push_back("--tmpfs");
-      flags.push_back(p);
     }
+  }
+  RunConfig config = run_config_from_labels(info.labels, info.volumes);
+  config.seccomp_file = file;
+  config.seccomp_label = false;  // the file says it, for podman and docker alike
+  if (info.labels.contains(kCapabilitiesLabel) || file || config.read_only) {
+    flags = run_flags(engine.kind == EngineKind::Podman ? RunEngine::Podman : RunEngine::Docker,
+                      config);
   }
   return flags;
 }

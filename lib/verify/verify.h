@@ -22,8 +22,6 @@
 
 namespace imgstrip::verify {
 
-// The label a strip writes with the stripped image's writable paths ("/run,/var/lib/x").
-inline constexpr const char* kWritableLabel = "io.imgstrip.writable";
 // The label on every container verify starts (so leftovers can be found).
 inline constexpr const char* kContainerLabel = "io.imgstrip.verify";
 
