@@ -95,7 +95,7 @@ int run_run_args(int argc, char** argv) {
     PodSettings pod;
     pod.name = policy_name(where.str());
     pod.image = image_name(where);
-    if (has_profile) pod.localhost_profile = "imgstrip/" + pod.name + ".seccomp.json";
+    if (has_profile) pod.localhost_profile = pod.name + ".seccomp.json";
     auto user = img.config.user();
     if (!starts_as_root(user)) {
       // The uid is in the image's files; a numeric User says it without them.

@@ -17,7 +17,8 @@ namespace imgstrip {
 struct PodSettings {
   std::string name;   // the policy name; made a DNS label ("csvs2021_web_i" -> "csvs2021-web-i")
   std::string image;  // the image reference
-  // The profile below the kubelet's seccomp root ("imgstrip/NAME.seccomp.json"); nullopt:
+  // The profile below the kubelet's seccomp root ("NAME.seccomp.json": one file name, as
+  // podman kube play 4.3 reads only the first component of a longer path); nullopt:
   // RuntimeDefault.
   std::optional<std::string> localhost_profile;
   std::optional<uint32_t> run_as_uid;  // the image's non-root user, when known

@@ -64,9 +64,8 @@ std::string policy_readme(const HardenResult& r, const std::string& docker_flags
         "{0}.compose.yaml is a service with the same settings (`docker-compose -f "
         "{0}.compose.yaml\n"
         "up`). {0}.pod.yaml is a Pod whose seccomp profile is the Localhost profile\n"
-        "imgstrip/{0}.seccomp.json: copy {0}.seccomp.json to the kubelet's seccomp root\n"
-        "(/var/lib/kubelet/seccomp/imgstrip/), or run `podman kube play\n"
-        "--seccomp-profile-root DIR {0}.pod.yaml` with DIR/imgstrip/{0}.seccomp.json.\n\n",
+        "{0}.seccomp.json: copy it to the kubelet's seccomp root (/var/lib/kubelet/seccomp/),\n"
+        "or run `podman kube play --seccomp-profile-root THIS_DIR {0}.pod.yaml`.\n\n",
         n, docker_flags);
   }
 
@@ -133,7 +132,7 @@ void write_policy_dir(const HardenResult& r, const std::filesystem::path& dir,
   PodSettings pod;
   pod.name = r.name;
   pod.image = image;
-  if (seccomp_profile) pod.localhost_profile = "imgstrip/" + r.name + ".seccomp.json";
+  if (seccomp_profile) pod.localhost_profile = r.name + ".seccomp.json";
   pod.run_as_uid = r.run_as_uid;
   write_text(dir / (r.name + ".pod.yaml"), kube_pod(run, pod));
   write_text(dir / "README", policy_readme(r, shell_words(flags)));

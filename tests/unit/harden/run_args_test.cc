@@ -89,13 +89,13 @@ TEST_CASE("the compose service has the same settings", "[harden][run]") {
 }
 
 TEST_CASE("the Pod: Localhost profile, capabilities, read-only root, emptyDirs", "[harden][run]") {
-  PodSettings s{"csvs2021_web_i", "localhost/web:1", "imgstrip/web.seccomp.json", 33};
+  PodSettings s{"csvs2021_web_i", "localhost/web:1", "web.seccomp.json", 33};
   std::string y = kube_pod(web_config(), s);
   CHECK(y.find("  name: \"csvs2021-web-i\"\n") != std::string::npos);
-  CHECK(y.find("type: Localhost\n          localhostProfile: \"imgstrip/web.seccomp.json\"") !=
+  CHECK(y.find("type: Localhost\n          localhostProfile: \"web.seccomp.json\"") !=
         std::string::npos);
   CHECK(y.find("\"container.seccomp.security.alpha.kubernetes.io/csvs2021-web-i\": "
-               "\"localhost/imgstrip/web.seccomp.json\"") != std::string::npos);
+               "\"localhost/web.seccomp.json\"") != std::string::npos);
   CHECK(y.find("readOnlyRootFilesystem: true") != std::string::npos);
   CHECK(y.find("allowPrivilegeEscalation: false") != std::string::npos);
   CHECK(y.find("runAsNonRoot: true\n        runAsUser: 33\n") != std::string::npos);
