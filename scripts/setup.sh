@@ -10,7 +10,7 @@ BUILD_PKGS=(
   libelf-dev libcapstone-dev libseccomp-dev libsqlite3-dev help2man
 )
 TEST_PKGS=(
-  docker-registry skopeo umoci podman buildah runc mmdebstrap docker.io
+  docker-registry skopeo umoci podman buildah runc mmdebstrap docker.io docker-compose catatonit
   apache2-utils openssl curl jq python3 python3-jsonschema strace time rpm db5.3-util gcc-aarch64-linux-gnu libc6-dev-arm64-cross
   checkpolicy semodule-utils policycoreutils selinux-policy-default secilc setools apparmor
 )
