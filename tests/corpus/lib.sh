@@ -130,6 +130,12 @@ corpus_strip() {
     tail -20 "$dir/strip.err" >&2
     return 1
   fi
+  # How to run it, as its labels say (imgstrip run-args), and its files' modes.
+  "$IMGSTRIP" run-args "docker-archive:$dir/stripped.tar" --engine podman --format args \
+    >"$dir/podman-run.args" 2>>"$dir/strip.err" || return 1
+  "$IMGSTRIP" run-args "docker-archive:$dir/stripped.tar" --engine docker --format args \
+    -o "$dir/profile.json" >"$dir/docker-run.args" 2>>"$dir/strip.err" || return 1
+  "$IMGSTRIP" ls "docker-archive:$dir/stripped.tar" --json >"$dir/ls.json" 2>>"$dir/strip.err" || return 1
   podman load -q -i "$dir/stripped.tar" >/dev/null || return 1
   rm -f "$dir/stripped.tar"
   echo "$stamp" >"$dir/strip.stamp"
@@ -275,13 +281,16 @@ _corpus_with_stop() {
 # CORPUS_ENGINE=docker (DOCKER_HOST pointing at it; images loaded with corpus_docker_load).
 _ce() { "${CORPUS_ENGINE:-podman}" "$@"; }
 
-# _corpus_own_profile APP KIND ARRAY: with CORPUS_OWN_PROFILE=1, a stripped APP runs under
-# the profile its strip wrote (--security-opt seccomp=FILE, as a docker user runs it);
+# _corpus_own_profile APP KIND ARRAY: with CORPUS_OWN_PROFILE=1, a stripped APP runs as
+# `imgstrip run-args --engine docker` says (its profile as a file, its capabilities, a
+# read-only root with its writable paths, no new privileges: as a docker user runs it);
 # each app of a session its own.
 _corpus_own_profile() {
   local -n _args=$3
   if [ "${CORPUS_OWN_PROFILE:-0}" = 1 ] && [ "$2" = stripped ]; then
-    _args+=(--security-opt "seccomp=$CORPUS_WORK/$1/profile.json")
+    local own
+    mapfile -t own <"$CORPUS_WORK/$1/docker-run.args"
+    _args+=("${own[@]}")
   fi
 }
 

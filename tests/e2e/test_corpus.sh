@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # The corpus of real applications (tests/corpus/*/): for each app the image builds
 # (cached), the original answers its exercise as recorded (expected.out), imgstrip strips
-# it with the app's strip.args, the stripped image answers identically under podman's
-# default seccomp profile and under its own baked profile (--seccomp-policy=image), and
-# every syscall the stripped app makes under strace -f is in that profile
-# (scripts/soundness.sh), and it answers identically under a real Docker engine with the
-# profile file the strip wrote (docker run --security-opt seccomp=FILE, as a docker user
-# runs it: docker ignores the image's labels). CORPUS_APPS="a b" limits the run to some apps.
+# it with the app's strip.args, the stripped image has no setid or world-writable file and
+# no exec bit on data but where the report says why, it answers identically under podman's
+# default seccomp profile and as `imgstrip run-args --engine podman` says (its baked
+# profile, its capabilities, a read-only root with its labelled writable paths, no new
+# privileges), every syscall the stripped app makes under strace -f is in that profile
+# (scripts/soundness.sh), and it answers identically under a real Docker engine run as
+# `run-args --engine docker` says (the profile as a file: docker ignores the image's
+# labels). CORPUS_APPS="a b" limits the run to some apps.
 source "$(dirname "$0")/lib.sh"
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 source "$REPO/tests/corpus/lib.sh"
@@ -69,18 +71,28 @@ for app in "${apps[@]}"; do
   fi
   check "$app: the stripped image carries its profile (io.containers.seccomp.profile)" bash -c \
     "podman image inspect --format '{{index .Labels \"io.containers.seccomp.profile\"}}' '$(corpus_stripped_image "$app")' | jq -e '.syscalls | length > 0'"
-  corpus_run "$app" stripped prof --seccomp-policy=image >"$d/prof.out"
-  check "$app: stripped: answers identically under its own profile (--seccomp-policy=image)" \
+  check "$app: no setuid/setgid file in the stripped image" \
+    test -z "$(jq -r 'select(.type == "file" and ((.mode / 1024 | floor) % 4) > 0) | .path' "$d/ls.json")"
+  check "$app: nothing world-writable but sticky directories and devices" \
+    test -z "$(jq -r 'select((.type == "file" or .type == "directory") and ((.mode / 2 | floor) % 2) == 1 and (.type != "directory" or ((.mode / 512 | floor) % 2) == 0)) | .path' "$d/ls.json")"
+  check "$app: exec bits under /etc and /usr/share only where the report says why" diff \
+    <(jq -r '.lockdown.exec_in_data_dirs | keys[]' "$d/report.json" | sort) \
+    <(jq -r 'select(.type == "file" and (.path | test("^/(etc|usr/share)/")) and ([(.mode / 64 | floor) % 2, (.mode / 8 | floor) % 2, .mode % 2] | max) == 1) | .path' "$d/ls.json" | sort)
+  check "$app: run-args asks for a read-only root and no new privileges" \
+    bash -c "grep -qx -- --read-only '$d/podman-run.args' && grep -qx no-new-privileges '$d/podman-run.args'"
+  mapfile -t own <"$d/podman-run.args"
+  corpus_run "$app" stripped prof "${own[@]}" >"$d/prof.out"
+  check "$app: stripped: answers identically under its own profile, capabilities, read-only root and no new privileges (imgstrip run-args --engine podman)" \
     diff "$d/orig.out" "$d/prof.out"
   check_eq "$app: stripped: the container ran under a seccomp filter" "Seccomp: 2" "$(cat "$d/prof.seccomp" 2>/dev/null)"
   if out=$(corpus_docker_load "$app" 2>&1); then
     CORPUS_ENGINE=docker CORPUS_OWN_PROFILE=1 corpus_run "$app" stripped docker >"$d/docker.out"
-    check "$app: stripped: answers identically under docker with its profile file (--security-opt seccomp=FILE)" \
+    check "$app: stripped: answers identically under docker as run-args --engine docker says (profile file, capabilities, read-only root)" \
       diff "$d/orig.out" "$d/docker.out"
     check_eq "$app: stripped: the docker container ran under a seccomp filter" "Seccomp: 2" \
       "$(cat "$d/docker.seccomp" 2>/dev/null)"
   else
-    fail "$app: stripped: answers identically under docker with its profile file (--security-opt seccomp=FILE)" \
+    fail "$app: stripped: answers identically under docker as run-args --engine docker says (profile file, capabilities, read-only root)" \
       "docker load: $out"
   fi
   check "$app: stripped: soundness (every syscall under strace is in the profile)" \
