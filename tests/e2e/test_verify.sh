@@ -125,10 +125,11 @@ relabel() {  # relabel NAME JQ: the ok image with its profile label rewritten by
 check "relabel: accept4 removed" relabel enosys '.syscalls |= map(.names -= ["accept4"])'
 check "relabel: accept4 removed, errno EPERM" relabel noaccept4 \
   '.syscalls |= map(.names -= ["accept4"]) | .defaultErrnoRet = 1'
-writable() {  # the ok image with io.imgstrip.writable=/run,/tmp
+writable() {  # the ok image with io.imgstrip.writable=/run,/tmp (both tmpfs: nothing filled)
   local ctr
   ctr=$(buildah from -q "localhost/$TAG-ok:1") || return 1
-  buildah config --label io.imgstrip.writable=/run,/tmp "$ctr" >/dev/null &&
+  buildah config --label io.imgstrip.writable=/run,/tmp --label io.imgstrip.writable.content= \
+    "$ctr" >/dev/null &&
     buildah commit -q "$ctr" "localhost/$TAG-writable:1" >/dev/null
   local rc=$?
   buildah rm "$ctr" >/dev/null
