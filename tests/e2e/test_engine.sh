@@ -70,11 +70,13 @@ caps=$(docker image inspect -f '{{index .Config.Labels "io.containers.capabiliti
 flags=$(cat "$WORK/policy/$name.docker-run")
 echo "  docker run $flags"
 cap_flags=$(for c in ${caps//,/ }; do printf ' --cap-add %s' "$c"; done)
-check_eq "the flags: profile file, all capabilities dropped, the label's added" \
-  "--security-opt seccomp=$WORK/policy/$name.seccomp.json --cap-drop ALL$cap_flags" "$flags"
+want="--security-opt seccomp=$WORK/policy/$name.seccomp.json --cap-drop ALL$cap_flags --security-opt no-new-privileges --read-only "
+check_eq "the flags: profile file, all capabilities dropped, the label's added, no new privileges, a read-only root, then the writable paths" \
+  "$want" "${flags:0:${#want}}"
+check "a tmpfs or volume for each writable path" grep -qE -- "--tmpfs /tmp.* --tmpfs /var/lib/guestbook" <<<"$flags"
 "$IMGSTRIP" run-args stripped:0.5 -o "$WORK/run-args.json" >"$WORK/run-args.txt" 2>&1
 check_eq "run-args reads the same flags back from the image's labels" \
-  "--security-opt seccomp=$WORK/run-args.json --cap-drop ALL$cap_flags" "$(cat "$WORK/run-args.txt")"
+  "${flags//$WORK\/policy\/$name.seccomp.json/$WORK/run-args.json}" "$(cat "$WORK/run-args.txt")"
 check "run-args writes the same profile" bash -c \
   "diff <(jq -S . '$WORK/run-args.json') <(jq -S . '$WORK/policy/$name.seccomp.json')"
 check_fails "run-args for docker without -o: the profile must be a file" 2 "docker reads profiles only from files" \
@@ -85,7 +87,7 @@ check_eq "--json: source and destination transports" "docker-daemon docker-daemo
   "$(jq -r '"\(.sourceTransport) \(.destinationTransport) \(.bareNames.source) \(.bareNames.destination)"' <<<"$j" 2>&1)"
 check_eq "--json: the run flags for docker" "docker" "$(jq -r .run.engine <<<"$j" 2>&1)"
 
-echo "the stripped image under docker, with the profile and capabilities"
+echo "the stripped image under docker, with the profile, capabilities and a read-only root"
 port_o=$(free_port); port_s=$(free_port)
 docker run -d --name engine-orig --network host -e PORT="$port_o" csvs-web-like-image >/dev/null
 # shellcheck disable=SC2086
