@@ -27,6 +27,13 @@ export CORPUS_WORK CORPUS_PREFIX CORPUS_STRIPPED_TAG IMGSTRIP
 check "the corpus's tools are installed (${CORPUS_TOOLS[*]})" corpus_require "${CORPUS_TOOLS[@]}"
 if [ -n "${CORPUS_APPS:-}" ]; then read -r -a apps <<<"$CORPUS_APPS"; else mapfile -t apps < <(corpus_apps); fi
 check "the corpus has its apps ($(corpus_apps | wc -l))" test "$(corpus_apps | wc -l)" -ge 9
+# verify runs podman without this machine's adjustments on its command line.
+cat >"$CORPUS_WORK/containers.conf" <<'EOF2'
+[containers]
+default_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]
+[engine]
+runtime = "runc"
+EOF2
 start_dockerd
 CORPUS_DOCKER_USED=1
 check "dockerd answers on its private socket" docker version
@@ -85,6 +92,17 @@ for app in "${apps[@]}"; do
   check "$app: stripped: answers identically under its own profile, capabilities, read-only root and no new privileges (imgstrip run-args --engine podman)" \
     diff "$d/orig.out" "$d/prof.out"
   check_eq "$app: stripped: the container ran under a seccomp filter" "Seccomp: 2" "$(cat "$d/prof.seccomp" 2>/dev/null)"
+  # imgstrip verify with the app's exercise as a requests file or an OpenAPI document
+  # (verify.args, one argument a line), the stripped image under everything it carries.
+  if [ -f "$REPO/tests/corpus/$app/verify.args" ]; then
+    mapfile -t vargs <"$REPO/tests/corpus/$app/verify.args"
+    (cd "$REPO/tests/corpus/$app" && CONTAINERS_CONF=$CORPUS_WORK/containers.conf \
+      "$IMGSTRIP" verify --engine podman "$(corpus_image "$app")" "$(corpus_stripped_image "$app")" \
+      "${vargs[@]}" --json >"$d/verify.json" 2>"$d/verify.err")
+    check_eq "$app: imgstrip verify ${vargs[*]} passes" 0 "$?"
+    check "$app: verify compared the whole exercise, the stripped one read-only" jq -e \
+      '(.stripped.steps | length) >= 4 and (.stripped.runFlags | index("--read-only") != null)' "$d/verify.json"
+  fi
   if out=$(corpus_docker_load "$app" 2>&1); then
     CORPUS_ENGINE=docker CORPUS_OWN_PROFILE=1 corpus_run "$app" stripped docker >"$d/docker.out"
     check "$app: stripped: answers identically under docker as run-args --engine docker says (profile file, capabilities, read-only root)" \
