@@ -11,7 +11,7 @@ TARGETS=(fuzz_pkgdb_dpkg fuzz_pkgdb_apk fuzz_pkgdb_rpm_header fuzz_pkgdb_bdb_has
          fuzz_resolve_java_shell fuzz_resolve_java_jar fuzz_resolve_perl_modules
          fuzz_resolve_python_imports fuzz_seccomp_config_gate fuzz_engine_messages fuzz_engine_ping
          fuzz_sign_signing_key fuzz_attach_referrers fuzz_sbom_app_metadata
-         fuzz_verify_request fuzz_verify_openapi fuzz_verify_trace)
+         fuzz_verify_request fuzz_verify_openapi fuzz_verify_trace fuzz_harden_writes)
 CC=clang CXX=clang++ cmake -S . -B "$BUILD" -DIMGSTRIP_FUZZ=ON -DIMGSTRIP_TESTS=OFF \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIMGSTRIP_WERROR=ON >/dev/null
 cmake --build "$BUILD" -j "$(nproc)" --target "${TARGETS[@]}" >/dev/null
@@ -49,6 +49,9 @@ for t in "${TARGETS[@]}"; do
       printf 'Metadata-Version: 2.1\nName: Flask\nVersion: 2.2.2\n\n' >"$dir/METADATA"
       printf 'groupId=g\nartifactId=a\nversion=1\n' >"$dir/pom.properties"
       printf 'ID=debian\nVERSION_ID="12"\n' >"$dir/os-release" ;;
+    fuzz_harden_writes)
+      printf '#!/bin/sh\nsed "s/a/b/" /etc/t > /etc/nginx/sites-enabled/default\nmkdir -p /run/php /var/lib/x\nchown a:b /var/lib/x\ncp /a /b/c 2>>/var/log/e\n' >"$dir/script"
+      printf 'pid = /run/php/fpm.pid\nerror_log = /var/log/php-fpm.log\n; /var/log/no\n' >"$dir/conf" ;;
     fuzz_verify_request)
       printf '# guestbook\nPOST /index.php user=bob\nX-A: b\nGET :8080/x {"a":1}\n' >"$dir/ok" ;;
     fuzz_verify_openapi)

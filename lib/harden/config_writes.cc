@@ -47,7 +47,12 @@ std::vector<WrittenPlace> config_writes(std::string_view text, std::string_view 
       for (std::string_view w : kWritablePlaces)
         place = place || p.starts_with(w);
       if (!place || !plain(p)) continue;
-      std::string rel = strip_slashes(p);
+      std::string rel;
+      try {
+        rel = FileTree::normalize(p);  // "." parts gone; ".." refused
+      } catch (const Error&) {
+        continue;
+      }
       out.push_back({rel, fmt::format("{} line {} names /{}", file, line_no, rel), rel});
     }
   }

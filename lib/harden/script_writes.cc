@@ -188,11 +188,13 @@ std::vector<WrittenPlace> script_writes(std::string_view text, std::string_view 
       }
       for (auto [w, kind] : targets) {
         if (!w->literal || w->text.empty() || w->text[0] != '/' || system_path(w->text)) continue;
-        std::string path = strip_slashes(w->text);
-        if (path.empty() || path.find("/../") != std::string::npos || path.starts_with("../") ||
-            path.ends_with("/..") || path == "..") {
+        std::string path;
+        try {
+          path = FileTree::normalize(w->text);  // "." parts gone; ".." refused
+        } catch (const Error&) {
           continue;
         }
+        if (path.empty()) continue;  // the root itself is never mounted
         std::string dir = path;
         if (kind == Target::File) {
           size_t slash = path.rfind('/');

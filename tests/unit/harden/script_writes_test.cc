@@ -110,3 +110,10 @@ TEST_CASE("configuration files name the log, pid and state files programs write"
   CHECK(w[1].why == "/etc/x.conf line 4 names /var/log/php8.2-fpm.log");
   CHECK(w[2].file == "var/log/nginx/access.log");
 }
+
+TEST_CASE("dot parts are normalised away, and the root is never a writable place",
+          "[harden][writes]") {
+  CHECK(dirs("mkdir -p /. /./ /run/./x\n") == std::vector<std::string>{"run/x"});
+  CHECK(dirs("echo > /./etc/./a/b\n") == std::vector<std::string>{"etc/a"});
+  CHECK(config_writes("pid /run/./x/../y.pid\nlog /var/log/./a.log\n", "/etc/c").size() == 1);
+}
