@@ -1,6 +1,6 @@
 // imgstrip verify: runs an original image and its stripped image side by side in podman or
 // docker, the stripped one under everything it carries (its seccomp profile, its
-// capabilities, a read-only root with tmpfs on the paths of io.imgstrip.writable), drives
+// capabilities, a read-only root with the paths of io.imgstrip.writable mounted), drives
 // both with the same exercise (HTTP requests, commands run inside) and compares what they
 // answer. With `trace`, the stripped container runs under strace and a difference comes with
 // the syscalls its profile refused and the files it did not find that the original has
