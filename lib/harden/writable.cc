@@ -46,6 +46,18 @@ bool below(std::string_view path, std::string_view dir) {
   return path.size() > dir.size() && path.starts_with(dir) && path[dir.size()] == '/';
 }
 
+// A writable directory at `path` (relative), with the owner and mode the image gives it.
+WritableDir place(const HardenInput& input, std::string path, std::string reason, bool volume) {
+  WritableDir dir{std::move(path), std::move(reason), volume, 0, 0755};
+  auto k = std::find_if(input.kept.begin(), input.kept.end(),
+                        [&](const KeptPath& kp) { return kp.path == dir.path; });
+  if (k != input.kept.end() && k->path == dir.path) {
+    dir.uid = k->uid;
+    dir.mode = k->mode;
+  }
+  return dir;
+}
+
 }  // namespace
 
 std::vector<WritableDir> writable_dirs(const HardenInput& input) {
@@ -53,41 +65,18 @@ std::vector<WritableDir> writable_dirs(const HardenInput& input) {
   for (const std::string& v : input.volumes) {
     std::string path = strip_slashes(v);
     if (path.empty()) continue;  // VOLUME / makes no sense; ignore it
-    WritableDir dir{path, "declared volume", true, 0, 0755};
-    for (const KeptPath& k : input.kept) {
-      if (k.path == path) {
-        dir.uid = k.uid;
-        dir.mode = k.mode;
-      }
-    }
-    all.push_back(dir);
+    all.push_back(place(input, path, "declared volume", true));
   }
   for (const KeptPath& k : input.kept) {
     if (k.type != FileType::Directory) continue;
     std::string_view reason = kind_of(k.path);
     if (!reason.empty()) all.push_back({k.path, std::string(reason), false, k.uid, k.mode});
   }
-  for (const WrittenPlace& w : input.script_writes) {
-    WritableDir dir{w.path, w.why, false, 0, 0755};
-    for (const KeptPath& k : input.kept) {
-      if (k.path == w.path) {
-        dir.uid = k.uid;
-        dir.mode = k.mode;
-      }
-    }
-    all.push_back(dir);
-  }
+  for (const WrittenPlace& w : input.script_writes)
+    all.push_back(place(input, w.path, w.why, false));
   for (const std::string& w : input.writable_paths) {
     std::string path = strip_slashes(w);
-    if (path.empty()) continue;
-    WritableDir dir{path, "requested (--writable)", false, 0, 0755};
-    for (const KeptPath& k : input.kept) {
-      if (k.path == path) {
-        dir.uid = k.uid;
-        dir.mode = k.mode;
-      }
-    }
-    all.push_back(dir);
+    if (!path.empty()) all.push_back(place(input, path, "requested (--writable)", false));
   }
   std::sort(all.begin(), all.end(), [](const WritableDir& a, const WritableDir& b) {
     return a.path != b.path ? a.path < b.path : a.volume > b.volume;

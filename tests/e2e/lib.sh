@@ -126,6 +126,17 @@ run_image() {
 # guestbook PORT: the five coursework inputs, then the list (shared with the corpus).
 source "$(dirname "${BASH_SOURCE[0]}")/../corpus/exercise-lib.sh"
 
+# podman_conf FILE: a containers.conf with this machine's podman adjustments (runc, the
+# ulimits), for what runs podman without them on its command line (CONTAINERS_CONF=FILE).
+podman_conf() {
+  cat >"$1" <<'EOF2'
+[containers]
+default_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]
+[engine]
+runtime = "runc"
+EOF2
+}
+
 # start_dockerd: dockerd without iptables or a bridge, data under $WORK; sets DOCKER_HOST.
 start_dockerd() {
   local dir="$WORK/dockerd"

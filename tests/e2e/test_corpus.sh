@@ -28,12 +28,7 @@ check "the corpus's tools are installed (${CORPUS_TOOLS[*]})" corpus_require "${
 if [ -n "${CORPUS_APPS:-}" ]; then read -r -a apps <<<"$CORPUS_APPS"; else mapfile -t apps < <(corpus_apps); fi
 check "the corpus has its apps ($(corpus_apps | wc -l))" test "$(corpus_apps | wc -l)" -ge 9
 # verify runs podman without this machine's adjustments on its command line.
-cat >"$CORPUS_WORK/containers.conf" <<'EOF2'
-[containers]
-default_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]
-[engine]
-runtime = "runc"
-EOF2
+podman_conf "$CORPUS_WORK/containers.conf"
 start_dockerd
 CORPUS_DOCKER_USED=1
 check "dockerd answers on its private socket" docker version

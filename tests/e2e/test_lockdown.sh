@@ -92,12 +92,7 @@ stop_dockerd
 echo "podman kube play with pod.yaml"
 # The Localhost profile is in the policy directory, the seccomp root here; this machine's
 # podman adjustments (runc, ulimits) from a containers.conf.
-cat >"$WORK/containers.conf" <<'EOF2'
-[containers]
-default_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]
-[engine]
-runtime = "runc"
-EOF2
+podman_conf "$WORK/containers.conf"
 port=$(free_port)
 # The pod's image is the registry's; its PORT env comes from a copy of the Pod.
 sed "s|      image: \"$image\"|      image: \"$image\"\n      env:\n        - name: PORT\n          value: \"$port\"|" \

@@ -10,12 +10,7 @@
 source "$(dirname "$0")/lib.sh"
 EXAMPLES=$(cd "$(dirname "$0")/../../examples" && pwd)
 
-cat >"$WORK/containers.conf" <<'EOF2'
-[containers]
-default_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]
-[engine]
-runtime = "runc"
-EOF2
+podman_conf "$WORK/containers.conf"
 export CONTAINERS_CONF=$WORK/containers.conf
 TAG=imgstrip-e2e-verify-$$
 leftovers() {
