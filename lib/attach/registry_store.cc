@@ -84,27 +84,7 @@ class RegistryStore : public AttachmentStore {
   }
 
   void put_manifest(const RawManifest& m, const std::string& tag) override {
-    std::string id = tag.empty() ? m.digest.str() : tag;
-    HttpRequest req;
-    req.method = "PUT";
-    req.url = client_.repo_url("manifests/" + id);
-    req.headers.push_back("Content-Type: " + m.media_type);
-    std::string bytes = m.bytes;
-    req.body = [bytes]() -> std::unique_ptr<ReadStream> {
-      return std::make_unique<StringReader>(bytes);
-    };
-    req.body_size = bytes.size();
-    Response r = client_.fetch(req, 64 << 10);
-    if (r.status != 201 && r.status != 200) {
-      client_.fail_response(
-          r, tag.empty() ? "manifest " + m.digest.str() : fmt::format("tag '{}'", tag));
-    }
-    if (auto got = r.header("docker-content-digest"); got && Digest::valid(*got)) {
-      if (Digest::parse(*got) != m.digest) {
-        fail("{}: the registry stored the manifest as {}, expected {}", client_.where(), *got,
-             m.digest.str());
-      }
-    }
+    client_.put_manifest(m, tag.empty() ? m.digest.str() : tag);
   }
 
   std::optional<RawManifest> referrers(const Digest& subject) override {

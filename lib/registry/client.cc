@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "core/error.h"
+#include "core/stream.h"
 #include "registry/credentials.h"
 #include "registry/errors.h"
 
@@ -292,6 +293,28 @@ size_t ProgressReader::read(void* buf, size_t n) {
     client_.report(TransferProgress{blob_, done_, total_, got == 0});
   }
   return got;
+}
+
+void Client::put_manifest(const RawManifest& m, const std::string& id) {
+  HttpRequest req;
+  req.method = "PUT";
+  req.url = repo_url("manifests/" + id);
+  req.headers.push_back("Content-Type: " + m.media_type);
+  std::string bytes = m.bytes;
+  req.body = [bytes]() -> std::unique_ptr<ReadStream> {
+    return std::make_unique<StringReader>(bytes);
+  };
+  req.body_size = bytes.size();
+  Response r = fetch(req, 64 << 10);
+  if (r.status != 201 && r.status != 200) {
+    fail_response(r, id == m.digest.str() ? "manifest " + id : "tag '" + id + "'");
+  }
+  if (auto got = r.header("docker-content-digest"); got && Digest::valid(*got)) {
+    if (Digest::parse(*got) != m.digest) {
+      fail("{}: the registry stored the manifest as {}, expected {}", where(), *got,
+           m.digest.str());
+    }
+  }
 }
 
 }  // namespace imgstrip

@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "oci/manifest.h"
 #include "oci/reference.h"
 #include "registry/auth.h"
 #include "registry/http.h"
@@ -49,6 +50,10 @@ class Client {
   // send() and read the whole body (at most `limit` bytes, else Error), retrying a body
   // that breaks off.
   Response fetch(const HttpRequest& request, size_t limit);
+
+  // PUT /v2/<repository>/manifests/<id> (a tag, or the manifest's digest): fails on any
+  // status but 200/201 and when the registry says it stored other bytes.
+  void put_manifest(const RawManifest& m, const std::string& id);
 
   // Throws the message for an unexpected response; `subject` is "tag 'x'", "blob ...".
   [[noreturn]] void fail_response(long status, std::string_view body, std::string_view subject);

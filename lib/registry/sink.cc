@@ -127,27 +127,7 @@ class RegistrySink : public ImageSink {
       fail("{}: the manifest hashes to {}, not to the digest {} of the destination reference",
            client_.where(), m.digest.str(), ref.digest->str());
     }
-    std::string id = ref.tag.empty() ? m.digest.str() : ref.tag;
-    HttpRequest req;
-    req.method = "PUT";
-    req.url = client_.repo_url("manifests/" + id);
-    req.headers.push_back("Content-Type: " + m.media_type);
-    std::string bytes = m.bytes;
-    req.body = [bytes]() -> std::unique_ptr<ReadStream> {
-      return std::make_unique<StringReader>(bytes);
-    };
-    req.body_size = bytes.size();
-    Response r = client_.fetch(req, 64 << 10);
-    if (r.status != 201 && r.status != 200) {
-      client_.fail_response(
-          r, ref.tag.empty() ? "manifest " + m.digest.str() : fmt::format("tag '{}'", ref.tag));
-    }
-    if (auto got = r.header("docker-content-digest"); got && Digest::valid(*got)) {
-      if (Digest::parse(*got) != m.digest) {
-        fail("{}: the registry stored the manifest as {}, expected {}", client_.where(), *got,
-             m.digest.str());
-      }
-    }
+    client_.put_manifest(m, ref.tag.empty() ? m.digest.str() : ref.tag);
     return m.digest;
   }
 
