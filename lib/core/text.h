@@ -14,4 +14,17 @@ std::string one_line(std::string_view text);
 // Whether `text` has a control character.
 bool has_control(std::string_view text);
 
+// Calls f(line, number) for each '\n'-separated line of `text` (numbers from 1, no
+// newline in `line`; a last line without one counts).
+template <typename F>
+void for_each_line(std::string_view text, F&& f) {
+  size_t pos = 0, number = 0;
+  while (pos < text.size()) {
+    size_t eol = text.find('\n', pos);
+    std::string_view line = text.substr(pos, eol == std::string_view::npos ? eol : eol - pos);
+    pos = eol == std::string_view::npos ? text.size() : eol + 1;
+    f(line, ++number);
+  }
+}
+
 }  // namespace imgstrip

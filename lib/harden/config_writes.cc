@@ -6,6 +6,7 @@
 
 #include "core/error.h"
 #include "core/path.h"
+#include "core/text.h"
 
 namespace imgstrip {
 namespace {
@@ -28,14 +29,9 @@ bool plain(std::string_view p) {
 
 std::vector<WrittenPlace> config_writes(std::string_view text, std::string_view file) {
   std::vector<WrittenPlace> out;
-  size_t pos = 0, line_no = 0;
-  while (pos < text.size()) {
-    size_t eol = text.find('\n', pos);
-    std::string_view line = text.substr(pos, eol == std::string_view::npos ? eol : eol - pos);
-    pos = eol == std::string_view::npos ? text.size() : eol + 1;
-    ++line_no;
+  for_each_line(text, [&](std::string_view line, size_t line_no) {
     size_t first = line.find_first_not_of(" \t");
-    if (first == std::string_view::npos || line[first] == '#' || line[first] == ';') continue;
+    if (first == std::string_view::npos || line[first] == '#' || line[first] == ';') return;
     for (size_t i = first; i < line.size(); ++i) {
       if (line[i] != '/' || (i > 0 && !ends_path(line[i - 1]))) continue;
       size_t end = i;
@@ -55,7 +51,7 @@ std::vector<WrittenPlace> config_writes(std::string_view text, std::string_view 
       }
       out.push_back({rel, fmt::format("{} line {} names /{}", file, line_no, rel), rel});
     }
-  }
+  });
   return out;
 }
 

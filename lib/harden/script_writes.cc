@@ -6,6 +6,7 @@
 
 #include "core/error.h"
 #include "core/path.h"
+#include "core/text.h"
 
 namespace imgstrip {
 namespace {
@@ -135,12 +136,7 @@ enum class Target { File, Directory };
 
 std::vector<WrittenPlace> script_writes(std::string_view text, std::string_view script) {
   std::vector<WrittenPlace> out;
-  size_t line_no = 0, pos = 0;
-  while (pos < text.size()) {
-    size_t eol = text.find('\n', pos);
-    std::string_view line = text.substr(pos, eol == std::string_view::npos ? eol : eol - pos);
-    pos = eol == std::string_view::npos ? text.size() : eol + 1;
-    ++line_no;
+  for_each_line(text, [&](std::string_view line, size_t line_no) {
     for (const Command& c : commands_of(line)) {
       std::vector<std::pair<const Word*, Target>> targets;
       for (const Word& r : c.redirects)
@@ -206,7 +202,7 @@ std::vector<WrittenPlace> script_writes(std::string_view text, std::string_view 
                        kind == Target::File ? path : ""});
       }
     }
-  }
+  });
   return out;
 }
 
