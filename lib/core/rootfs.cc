@@ -56,6 +56,24 @@ std::optional<std::string> DirRootFs::read(std::string_view path, size_t limit) 
   return read_file(host, limit);
 }
 
+std::optional<std::string> DirRootFs::read_head(std::string_view path, size_t n) const {
+  auto real = resolve(path);
+  if (!real) return std::nullopt;
+  std::filesystem::path host = root_ / *real;
+  struct stat st {};
+  if (::lstat(host.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
+  FileReader in(host);
+  std::string out(n, '\0');
+  size_t at = 0;
+  while (at < n) {
+    size_t got = in.read(out.data() + at, n - at);
+    if (got == 0) break;
+    at += got;
+  }
+  out.resize(at);
+  return out;
+}
+
 std::vector<std::string> DirRootFs::list(std::string_view path) const {
   std::vector<std::string> names;
   auto real = resolve(path);

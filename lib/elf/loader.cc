@@ -302,7 +302,7 @@ std::optional<std::string> LibrarySearch::accept(const std::string& path, const 
   if (it == headers_.end()) {
     std::optional<ElfHeader> h;
     try {
-      if (auto bytes = fs_.read(*real, kMaxLibrarySize)) h = try_read_elf_header(*bytes);
+      if (auto bytes = fs_.read_head(*real, sizeof(Elf64_Ehdr))) h = try_read_elf_header(*bytes);
     } catch (const Error&) {
     }
     it = headers_.emplace(*real, h).first;

@@ -35,6 +35,11 @@ class MemRootFs : public RootFs {
     if (it->second.size() > limit) fail("{}: too large", path);
     return it->second;
   }
+  std::optional<std::string> read_head(std::string_view path, size_t n) const override {
+    auto it = files.find(std::string(path));
+    if (it == files.end()) return std::nullopt;
+    return it->second.substr(0, n);
+  }
   std::vector<std::string> list(std::string_view path) const override {
     std::vector<std::string> names;
     std::string prefix = std::string(path) + "/";
