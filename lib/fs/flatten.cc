@@ -10,6 +10,7 @@
 #include "core/path.h"
 #include "fs/archive_reader.h"
 #include "fs/tar_entry.h"
+#include "oci/digest.h"
 
 namespace imgstrip {
 namespace {
@@ -327,13 +328,19 @@ Flattener::Flattener(FlattenOptions options)
       tree_(options_.keep_contents ? FileTree(std::make_shared<ContentStore>(options_.spool_dir))
                                    : FileTree()) {}
 
-void Flattener::apply(ReadStream& layer, std::string_view name) {
+void Flattener::apply(ReadStream& layer, std::string_view name, std::string_view digest) {
   if (next_layer_ == UINT16_MAX) fail("{}: too many layers (the limit is {})", name, UINT16_MAX);
   LayerApplier(tree_, options_, next_layer_, name, next_inode_, entries_seen_).run(layer);
+  if (digest.empty()) chain_broken_ = true;
+  if (!chain_broken_) {
+    chain_ = sha256_of(fmt::format("{} {}", chain_, digest)).hex;
+    tree_.set_layer_chain(next_layer_, chain_);
+  }
   ++next_layer_;
 }
 
 FileTree Flattener::finish() {
+  tree_.seal_layer_contents();
   add_missing_parents(tree_);
   return std::move(tree_);
 }
@@ -345,7 +352,8 @@ FileTree flatten_image(ImageSource& source, const Image& image, const FlattenOpt
   for (size_t i = 0; i < layers.size(); ++i) {
     auto in = open_blob(source, layers[i]);
     flattener.apply(
-        *in, fmt::format("layer {}/{} ({})", i + 1, layers.size(), short_digest(layers[i].digest)));
+        *in, fmt::format("layer {}/{} ({})", i + 1, layers.size(), short_digest(layers[i].digest)),
+        layers[i].digest.str());
   }
   return flattener.finish();
 }

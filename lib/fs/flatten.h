@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <string>
 #include <string_view>
 
 #include "core/stream.h"
@@ -29,8 +30,11 @@ class Flattener {
   explicit Flattener(FlattenOptions options = {});
   // Applies the next layer; `name` identifies it in errors ("layer 2 (sha256:...)").
   // Reads `layer` to its end (so a verifying stream checks its digest). After an Error
-  // the tree is incomplete and the Flattener should be dropped.
-  void apply(ReadStream& layer, std::string_view name);
+  // the tree is incomplete and the Flattener should be dropped. `digest` is the digest the
+  // stream was verified against ("sha256:..."); with it, the tree can name the contents
+  // of its files by layer (FileTree::content_key). Empty: unknown, for this layer and
+  // every later one.
+  void apply(ReadStream& layer, std::string_view name, std::string_view digest = {});
   // The merged tree; the Flattener is spent afterwards.
   FileTree finish();
 
@@ -40,6 +44,8 @@ class Flattener {
   uint16_t next_layer_ = 0;
   uint64_t next_inode_ = 1;
   uint64_t entries_seen_ = 0;  // tar entries read over all layers, against max_entries
+  std::string chain_;          // digest of the layer digests so far; empty: unknown
+  bool chain_broken_ = false;
 };
 
 // Flattens every layer of an image read from `source`, verifying each blob's digest.

@@ -178,7 +178,15 @@ std::unique_ptr<ReadStream> FileTree::open(const Entry& e) const {
 std::string FileTree::read(const Entry& e, size_t limit) const {
   if (e.size > limit) fail("{} is larger than the limit of {} bytes", e.path, limit);
   auto in = open(e);
-  return read_all(*in, limit, e.path);
+  // The size is known: one allocation, read in place (read_all's growth copies dominated
+  // the cached seccomp analysis, which reads every kept object).
+  std::string out(static_cast<size_t>(e.size), '\0');
+  for (size_t at = 0; at < out.size();) {
+    size_t got = in->read(out.data() + at, out.size() - at);
+    if (got == 0) fail("cannot read {}: its contents end {} bytes early", e.path, out.size() - at);
+    at += got;
+  }
+  return out;
 }
 
 std::optional<std::string> FileTree::resolve(std::string_view path) const {
@@ -191,6 +199,42 @@ std::optional<std::string> FileTree::read(std::string_view path, size_t limit) c
   auto r = lookup(path, true);
   if (!r || r->entry == nullptr || r->entry->type != FileType::Regular) return std::nullopt;
   return read(*r->entry, limit);
+}
+
+std::optional<std::string> FileTree::read_head(std::string_view path, size_t n) const {
+  auto r = lookup(path, true);
+  if (!r || r->entry == nullptr || r->entry->type != FileType::Regular) return std::nullopt;
+  const Entry& e = *r->entry;
+  std::string out(static_cast<size_t>(std::min<uint64_t>(n, e.size)), '\0');
+  if (out.empty()) return out;
+  auto in = open(e);
+  for (size_t at = 0; at < out.size();) {
+    size_t got = in->read(out.data() + at, out.size() - at);
+    if (got == 0) fail("cannot read {}: its contents end early", e.path);
+    at += got;
+  }
+  return out;
+}
+
+std::optional<std::string> FileTree::content_key(std::string_view path) const {
+  auto r = lookup(path, true);
+  if (!r || r->entry == nullptr || r->entry->type != FileType::Regular) return std::nullopt;
+  const Entry& e = *r->entry;
+  // Bytes appended after the layers (rewritten package databases) have no layer to name.
+  if (e.content == kNoContent || e.content > sealed_contents_ ||
+      e.size > sealed_contents_ - e.content)
+    return std::nullopt;
+  if (e.layer >= layer_chains_.size() || layer_chains_[e.layer].empty()) return std::nullopt;
+  return fmt::format("{} {} {}", layer_chains_[e.layer], e.size, e.path);
+}
+
+void FileTree::set_layer_chain(uint16_t layer, std::string chain) {
+  if (layer_chains_.size() <= layer) layer_chains_.resize(size_t{layer} + 1);
+  layer_chains_[layer] = std::move(chain);
+}
+
+void FileTree::seal_layer_contents() {
+  sealed_contents_ = contents_ ? contents_->bytes() : 0;
 }
 
 std::vector<std::string> FileTree::list(std::string_view path) const {

@@ -85,7 +85,16 @@ class FileTree : public RootFs {
   // RootFs: lets the package-database readers and the ELF search work on the image.
   std::optional<std::string> resolve(std::string_view path) const override;
   std::optional<std::string> read(std::string_view path, size_t limit) const override;
+  std::optional<std::string> read_head(std::string_view path, size_t n) const override;
   std::vector<std::string> list(std::string_view path) const override;
+  // For files whose bytes are still those the flattener read from the layers: the chain of
+  // layer digests up to the one that wrote the file, and its path.
+  std::optional<std::string> content_key(std::string_view path) const override;
+
+  // Set by the flattener: the chain key of layer `layer` (a digest of the layer digests up
+  // to it); `sealed_contents` is how many bytes of the content store came from layers.
+  void set_layer_chain(uint16_t layer, std::string chain);
+  void seal_layer_contents();
 
   // Editing, used by the flattener and by tests.
   void insert(Entry e);                // replaces an entry at the same path
@@ -103,6 +112,8 @@ class FileTree : public RootFs {
  private:
   std::map<std::string, Entry, std::less<>> entries_;
   std::shared_ptr<ContentStore> contents_;
+  std::vector<std::string> layer_chains_;  // by layer index; empty: unknown
+  uint64_t sealed_contents_ = 0;
 };
 
 }  // namespace imgstrip

@@ -191,16 +191,34 @@ void AnalysisCache::put(std::string_view digest_hex, const ObjectAnalysis& a) co
   write_file_atomic(path_of(digest_hex), encode_analysis(a));
 }
 
-ObjectAnalysis AnalysisCache::analyze(std::string bytes, const std::string& name, bool* hit) const {
-  std::string digest = sha256_of(bytes).hex;
-  if (auto cached = get(digest)) {
-    if (hit) *hit = true;
-    return std::move(*cached);
+std::filesystem::path AnalysisCache::alias_of(std::string_view key) const {
+  return dir_ / ("key-" + sha256_of(key).hex);
+}
+
+std::optional<ObjectAnalysis> AnalysisCache::get_by_key(std::string_view key) const {
+  if (dir_.empty()) return std::nullopt;
+  std::string digest;
+  try {
+    digest = read_file(alias_of(key), 128);
+  } catch (const std::exception&) {
+    return std::nullopt;  // no alias yet
   }
-  if (hit) *hit = false;
-  ObjectAnalysis a = analyze_object(ElfFile::parse(std::move(bytes), name));
-  put(digest, a);
-  return a;
+  if (digest.size() != 64 || digest.find_first_not_of("0123456789abcdef") != std::string::npos)
+    return std::nullopt;  // damaged: rewritten after the analysis
+  return get(digest);
+}
+
+ObjectAnalysis AnalysisCache::analyze(std::string bytes, const std::string& name, bool* hit,
+                                      std::string_view key) const {
+  std::string digest = sha256_of(bytes).hex;
+  std::optional<ObjectAnalysis> cached = get(digest);
+  if (hit) *hit = cached.has_value();
+  if (!cached) {
+    cached = analyze_object(ElfFile::parse(std::move(bytes), name));
+    put(digest, *cached);
+  }
+  if (!key.empty() && enabled()) write_file_atomic(alias_of(key), digest);
+  return std::move(*cached);
 }
 
 }  // namespace imgstrip

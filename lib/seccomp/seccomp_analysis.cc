@@ -28,14 +28,23 @@ SyscallAnalysis analyze_syscalls(const RootFs& fs, const ElfClosure& closure,
         continue;
       }
       try {
+        std::optional<std::string> key;
+        if (cache.enabled()) key = fs.content_key(o.path);
+        if (key) {
+          if (auto cached = cache.get_by_key(*key)) {
+            results[i] = std::make_shared<ObjectAnalysis>(std::move(*cached));
+            ++hits;
+            continue;
+          }
+        }
         auto bytes = fs.read(o.path, options.max_file_size);
         if (!bytes) {
           errors[i] = fmt::format("{}: cannot be read", o.path);
           continue;
         }
         bool hit = false;
-        results[i] =
-            std::make_shared<ObjectAnalysis>(cache.analyze(std::move(*bytes), o.path, &hit));
+        results[i] = std::make_shared<ObjectAnalysis>(
+            cache.analyze(std::move(*bytes), o.path, &hit, key.value_or("")));
         if (hit) ++hits;
       } catch (const std::exception& e) {
         errors[i] = e.what();

@@ -340,3 +340,46 @@ TEST_CASE("aufs bookkeeping entries are ignored") {
   FileTree t = flatten({l.tar()});
   CHECK(t.size() == 2);  // the root and f
 }
+
+TEST_CASE("content keys name a file by the layers up to its own and its path") {
+  LayerBuilder base, app;
+  base.dir("usr").file("usr/a", "alpha").file("usr/b", "beta").file("usr/empty", "");
+  app.file("usr/b", "BETA").hardlink("usr/c", "usr/b");
+  auto flatten_with = [&](const std::vector<std::string>& digests) {
+    Flattener f;
+    std::vector<std::string> layers = {base.tar(), app.tar()};
+    for (size_t i = 0; i < layers.size(); ++i) {
+      StringReader in(layers[i]);
+      f.apply(in, "layer", i < digests.size() ? digests[i] : "");
+    }
+    return f.finish();
+  };
+  FileTree t = flatten_with({"sha256:1111", "sha256:2222"});
+  auto a = t.content_key("usr/a"), b = t.content_key("usr/b"), c = t.content_key("usr/c");
+  REQUIRE(a);
+  REQUIRE(b);
+  REQUIRE(c);
+  CHECK(*a != *b);
+  CHECK(*b != *c);
+  CHECK(!t.content_key("usr"));          // not a file
+  CHECK(!t.content_key("usr/missing"));  // not there
+  // The same layers give the same keys; another base layer changes the upper layer's too.
+  FileTree same = flatten_with({"sha256:1111", "sha256:2222"});
+  CHECK(same.content_key("usr/b") == b);
+  FileTree other = flatten_with({"sha256:9999", "sha256:2222"});
+  CHECK(other.content_key("usr/b") != b);
+  CHECK(other.content_key("usr/a") != a);
+  // A layer without a digest: no keys from it on.
+  FileTree unknown = flatten_with({"sha256:1111"});
+  CHECK(unknown.content_key("usr/a") == a);
+  CHECK(!unknown.content_key("usr/b"));
+  // Bytes written after flattening (a rewritten package database) have no key.
+  Entry e = *t.find("usr/a");
+  e.content = t.contents()->append(std::string_view("changed"));
+  e.size = 7;
+  t.insert(e);
+  CHECK(!t.content_key("usr/a"));
+  CHECK(t.read_head("usr/b", 2) == "BE");
+  CHECK(t.read_head("usr/b", 100) == "BETA");
+  CHECK(!t.read_head("usr", 2));
+}

@@ -211,3 +211,30 @@ TEST_CASE("per-object results are cached by content digest", "[seccomp][cache]")
   CHECK(again.cache_hits == 0);
   CHECK(again.syscalls == cold.syscalls);
 }
+
+TEST_CASE("a content key names a cached analysis without the file's bytes", "[seccomp][cache]") {
+  TempDir tmp;
+  auto exe = compile(tmp.path(), "c", kFreestandingX86,
+                     "-O2 -static -nostdlib -no-pie -fno-stack-protector");
+  std::string bytes = read_file(exe, size_t{1} << 30);
+  AnalysisCache cache(tmp.path() / "cache");
+  CHECK(!cache.get_by_key("layers 123 usr/bin/c"));
+  bool hit = true;
+  ObjectAnalysis a = cache.analyze(bytes, "c", &hit, "layers 123 usr/bin/c");
+  CHECK(!hit);
+  auto by_key = cache.get_by_key("layers 123 usr/bin/c");
+  REQUIRE(by_key);
+  CHECK(analysis_to_json(*by_key) == analysis_to_json(a));
+  CHECK(!cache.get_by_key("layers 123 usr/bin/d"));
+  // A damaged alias is no entry; the next analysis with the key writes it again.
+  for (const auto& e : fs::directory_iterator(tmp.path() / "cache"))
+    if (e.path().filename().string().starts_with("key-")) elf_test::write_text(e.path(), "zz");
+  CHECK(!cache.get_by_key("layers 123 usr/bin/c"));
+  cache.analyze(bytes, "c", &hit, "layers 123 usr/bin/c");
+  CHECK(hit);
+  CHECK(cache.get_by_key("layers 123 usr/bin/c"));
+  // Without a cache directory nothing is named.
+  AnalysisCache none;
+  none.analyze(bytes, "c", nullptr, "layers 123 usr/bin/c");
+  CHECK(!none.get_by_key("layers 123 usr/bin/c"));
+}
