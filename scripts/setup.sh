@@ -6,7 +6,7 @@ set -euo pipefail
 BUILD_PKGS=(
   build-essential cmake pkg-config clang-format clang
   libarchive-dev libcurl4-openssl-dev nlohmann-json3-dev libssl-dev
-  libcxxopts-dev libfmt-dev catch2 libzstd-dev zlib1g-dev
+  libcxxopts-dev libfmt-dev catch2 libzstd-dev zlib1g-dev libisal-dev libdeflate-dev
   libelf-dev libcapstone-dev libseccomp-dev libsqlite3-dev help2man
 )
 TEST_PKGS=(

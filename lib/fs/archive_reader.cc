@@ -4,6 +4,7 @@
 #include <archive_entry.h>
 
 #include "core/error.h"
+#include "fs/gzip_reader.h"
 
 namespace imgstrip {
 namespace {
@@ -22,7 +23,8 @@ void support_filters(struct archive* a) {
 }  // namespace
 
 ArchiveReader::ArchiveReader(ReadStream& in, Format format, std::string name)
-    : in_(in), name_(std::move(name)), buffer_(new char[kBlockSize]) {
+    : name_(std::move(name)), buffer_(new char[kBlockSize]) {
+  in_ = gunzip_if_gzip(in, name_);
   archive_ = archive_read_new();
   if (archive_ == nullptr) fail("{}: cannot create a libarchive reader", name_);
   support_filters(archive_);
@@ -52,7 +54,7 @@ long ArchiveReader::read_callback(struct archive* a, void* self, const void** bu
   auto* reader = static_cast<ArchiveReader*>(self);
   *buf = reader->buffer_.get();
   try {
-    return static_cast<long>(reader->in_.read(reader->buffer_.get(), kBlockSize));
+    return static_cast<long>(reader->in_->read(reader->buffer_.get(), kBlockSize));
   } catch (...) {
     // Exceptions must not cross libarchive's C frames: keep it and raise it afterwards.
     reader->stream_error_ = std::current_exception();
@@ -72,7 +74,7 @@ archive_entry* ArchiveReader::next() {
     // libarchive may have seen the end and ignored a failing last read (a digest check).
     if (stream_error_) fail_with("");
     try {
-      drain(in_);
+      drain(*in_);
     } catch (const Error& e) {
       fail("{}: {}", name_, e.what());
     }

@@ -45,8 +45,10 @@ class ArchiveReader {
  private:
   static long read_callback(struct archive* a, void* self, const void** buf);
 
-  ReadStream& in_;
   std::string name_;
+  // The input, through ISA-L's inflate when it is gzip (libarchive's zlib filter is about
+  // four times as slow); libarchive's filters decode the other formats.
+  std::unique_ptr<ReadStream> in_;
   std::string entry_;  // for error messages
   struct archive* archive_ = nullptr;
   std::unique_ptr<char[]> buffer_;
