@@ -1,4 +1,4 @@
-// Streaming compressors for layer blobs: gzip (parallel blocks on zlib, a header with
+// Streaming compressors for layer blobs: gzip (parallel members on libdeflate, headers with
 // mtime 0 and no name; parallel_gzip.h) and zstd, so the same input always gives the same
 // bytes.
 #pragma once
