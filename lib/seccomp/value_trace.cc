@@ -1,6 +1,9 @@
 #include "seccomp/value_trace.h"
 
 #include <algorithm>
+#include <array>
+#include <cstddef>
+#include <memory_resource>
 #include <set>
 #include <tuple>
 
@@ -34,7 +37,10 @@ ValueSet FunctionFlow::trace(size_t index, uint8_t reg) const {
     int64_t addend;
     auto operator<=>(const State&) const = default;
   };
-  std::set<State> seen;
+  // Most traces visit a handful of states: their nodes come from a buffer on the stack.
+  std::array<std::byte, 16384> buffer;
+  std::pmr::monotonic_buffer_resource arena(buffer.data(), buffer.size());
+  std::pmr::set<State> seen(&arena);
   std::vector<State> work{{index, reg, 0}};
   std::vector<int64_t> values;
   while (!work.empty()) {
