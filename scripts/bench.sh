@@ -40,6 +40,31 @@ layers=$(jq -r '.layers[].digest' "$WORK/img/blobs/sha256/$manifest" | cut -d: -
 size=$(for l in $layers; do gzip -dc "$l"; done | wc -c)
 echo "image: $(awk "BEGIN{printf \"%.0f\", $size/1e6}") MB uncompressed, $(du -cb $layers | tail -1 | cut -f1 | awk '{printf "%.0f", $1/1e6}') MB compressed"
 
+# The codecs imgstrip chose from, on this image's layers and flattened tar: zlib (Python's
+# binding), ISA-L's igzip and libdeflate's CLI, each against zlib in the same run.
+cat $layers >"$WORK/layers.gz"
+for l in $layers; do gzip -dc "$l"; done >"$WORK/flat.tar"
+measure python3 -c "import zlib,sys
+for p in sys.argv[1:]:
+    d=zlib.decompressobj(31); data=open(p,'rb').read()
+    while data:
+        d.decompress(data); data=d.unused_data; d=zlib.decompressobj(31) if data else d" $layers
+zinf=$T
+measure igzip -dc "$WORK/layers.gz"
+printf 'codec inflate: zlib %ss, ISA-L igzip %ss (ratio %s)' "$zinf" "$T" "$(ratio "$T" "$zinf")"
+measure libdeflate-gzip -dc "$WORK/layers.gz"
+printf ', libdeflate %ss (ratio %s)\n' "$T" "$(ratio "$T" "$zinf")"
+measure python3 -c "import zlib,sys; c=zlib.compressobj(6,8,31); open(sys.argv[2],'wb').write(c.compress(open(sys.argv[1],'rb').read())+c.flush())" "$WORK/flat.tar" "$WORK/z.gz"
+zdef=$T
+zsize=$(stat -c %s "$WORK/z.gz")
+measure bash -c "libdeflate-gzip -6 -c '$WORK/flat.tar' >'$WORK/d.gz'"
+printf 'codec deflate level 6: zlib %ss %d MB; libdeflate %ss %d MB (ratio %s)' "$zdef" \
+  "$((zsize / 1000000))" "$T" "$(($(stat -c %s "$WORK/d.gz") / 1000000))" "$(ratio "$T" "$zdef")"
+measure bash -c "igzip -3 -c '$WORK/flat.tar' >'$WORK/i.gz'"
+printf '; ISA-L level 3 %ss %d MB (ratio %s)\n' "$T" "$(($(stat -c %s "$WORK/i.gz") / 1000000))" \
+  "$(ratio "$T" "$zdef")"
+rm -f "$WORK/layers.gz" "$WORK/flat.tar" "$WORK/z.gz" "$WORK/d.gz" "$WORK/i.gz"
+
 measure bash -c "for l in $layers; do gzip -dc \$l >/dev/null; done"
 base=$T
 measure "$IMGSTRIP" ls "oci:$WORK/img:latest"
@@ -108,6 +133,15 @@ measure "$IMGSTRIP" -q --no-seccomp --tls-verify=false -i "$R/csvs2021-web_i" -p
 printf 'strip csvs-web (registry to registry): imgstrip %ss, gzip -dc + gzip -6 %ss, ratio %s (target <= 1.5), peak RSS %d MB (target <= 150)\n' \
   "$T" "$base" "$(ratio "$T" "$base")" "$((RSS / 1024))"
 
+# The whole strip a user runs: seccomp analysis (warm cache) and policies included.
+wcache=$WORK/whole-cache
+"$IMGSTRIP" -q --tls-verify=false -i "$R/csvs2021-web_i" -p nginx -p php-fpm -t "$R/stripped:whole" \
+  --seccomp-cache "$wcache" --policy-dir "$WORK/whole-policies" >/dev/null
+measure "$IMGSTRIP" -q --tls-verify=false -i "$R/csvs2021-web_i" -p nginx -p php-fpm -t "$R/stripped:whole" \
+  --seccomp-cache "$wcache" --policy-dir "$WORK/whole-policies"
+printf 'whole strip csvs-web (seccomp with a warm cache, policies): imgstrip %ss, gzip -dc + gzip -6 %ss, ratio %s (target <= 0.8), peak RSS %d MB\n' \
+  "$T" "$base" "$(ratio "$T" "$base")" "$((RSS / 1024))"
+
 # Seccomp: the analysis of every kept binary of stripped csvs-web (nginx, php-fpm and their
 # libraries), cold (no cache) and cached. The command's own line gives the analysis time
 # alone (without reading and flattening the image).
@@ -122,3 +156,22 @@ printf 'seccomp csvs-web kept binaries: cold %ss (target <= 10), peak RSS %d MB 
   "$cold" "$((cold_rss / 1024))" "$cold_line"
 printf 'seccomp csvs-web kept binaries: cached %ss (target <= 1), peak RSS %d MB: %s\n' \
   "$T" "$((RSS / 1024))" "$(tail -1 "$WORK/err")"
+
+# A cold strip of the Node corpus image (no analysis cache: libnode and ICU dominate), next
+# to gzip -dc of its layers + gzip -6 of its output layer.
+node_ref=localhost/imgstrip-bench-node:latest
+if bash tests/corpus/node-express/build.sh "$node_ref" >"$WORK/node-build.log" 2>&1; then
+  skopeo copy -q "containers-storage:$node_ref" "oci:$WORK/node:x"
+  "$IMGSTRIP" -q -i "oci:$WORK/node:x" -p nodejs -t "oci:$WORK/node-out:x" --seccomp-cache "" >/dev/null
+  nin=$(jq -r '.layers[].digest' "$WORK/node/blobs/sha256/$(jq -r '.manifests[0].digest' "$WORK/node/index.json" | cut -d: -f2)" | cut -d: -f2 | sed "s|^|$WORK/node/blobs/sha256/|")
+  nout=$WORK/node-out/blobs/sha256/$(jq -r '.layers[0].digest' "$WORK/node-out/blobs/sha256/$(jq -r '.manifests[0].digest' "$WORK/node-out/index.json" | cut -d: -f2)" | cut -d: -f2)
+  gzip -dc "$nout" >"$WORK/node-out.tar"
+  measure bash -c "for l in $nin; do gzip -dc \$l >/dev/null; done; gzip -6 <$WORK/node-out.tar >/dev/null"
+  base=$T
+  measure bash -c "rm -rf '$WORK/node-out'; '$IMGSTRIP' -q -i 'oci:$WORK/node:x' -p nodejs -t 'oci:$WORK/node-out:x' --seccomp-cache ''"
+  printf 'cold strip node-express (seccomp, no cache): imgstrip %ss (target <= 12), gzip -dc + gzip -6 %ss, ratio %s, peak RSS %d MB (target <= 500)\n' \
+    "$T" "$base" "$(ratio "$T" "$base")" "$((RSS / 1024))"
+else
+  cat "$WORK/node-build.log"
+  exit 1
+fi

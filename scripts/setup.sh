@@ -11,7 +11,7 @@ BUILD_PKGS=(
 )
 TEST_PKGS=(
   docker-registry skopeo umoci podman buildah runc mmdebstrap docker.io docker-compose catatonit
-  apache2-utils openssl curl jq python3 python3-jsonschema strace time rpm db5.3-util gcc-aarch64-linux-gnu libc6-dev-arm64-cross
+  isal libdeflate-tools apache2-utils openssl curl jq python3 python3-jsonschema strace time rpm db5.3-util gcc-aarch64-linux-gnu libc6-dev-arm64-cross
   checkpolicy semodule-utils policycoreutils selinux-policy-default secilc setools apparmor
 )
 
