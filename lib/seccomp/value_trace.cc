@@ -1,17 +1,69 @@
 #include "seccomp/value_trace.h"
 
 #include <algorithm>
-#include <array>
-#include <cstddef>
-#include <memory_resource>
-#include <set>
-#include <tuple>
+#include <cstdint>
+#include <vector>
 
 namespace imgstrip {
 
 namespace {
+
 constexpr size_t kBudget = 2048;  // states explored per trace before giving up
-}
+
+// A state: the value of `reg` plus `addend` is wanted just before code[i] runs.
+struct State {
+  size_t i;
+  uint8_t reg;
+  int64_t addend;
+  bool operator==(const State&) const = default;
+};
+
+// The states a trace has seen: open addressing with linear probing (a trace inserts at
+// most kBudget + 1 states and never removes one; a tree's node allocations and
+// comparisons were most of the analysis of a large object).
+class SeenStates {
+ public:
+  SeenStates() : slots_(64) {}
+  // False when `s` was there already.
+  bool insert(const State& s) {
+    if ((size_ + 1) * 2 > slots_.size()) grow();
+    if (!place(slots_, s)) return false;
+    ++size_;
+    return true;
+  }
+  size_t size() const { return size_; }
+
+ private:
+  struct Slot {
+    State state{};
+    bool used = false;
+  };
+  static size_t hash(const State& s) {
+    uint64_t h = s.i * 0x9e3779b97f4a7c15ull;
+    h ^= (static_cast<uint64_t>(s.addend) + s.reg) * 0xc2b2ae3d27d4eb4full;
+    return static_cast<size_t>(h ^ (h >> 29));
+  }
+  static bool place(std::vector<Slot>& slots, const State& s) {
+    size_t mask = slots.size() - 1;
+    for (size_t k = hash(s) & mask;; k = (k + 1) & mask) {
+      if (!slots[k].used) {
+        slots[k] = {s, true};
+        return true;
+      }
+      if (slots[k].state == s) return false;
+    }
+  }
+  void grow() {
+    std::vector<Slot> bigger(slots_.size() * 2);
+    for (const Slot& slot : slots_)
+      if (slot.used) place(bigger, slot.state);
+    slots_.swap(bigger);
+  }
+  std::vector<Slot> slots_;
+  size_t size_ = 0;
+};
+
+}  // namespace
 
 FunctionFlow::FunctionFlow(std::span<const Insn> code, const RegisterModel& model)
     : code_(code), model_(model) {
@@ -30,23 +82,13 @@ ValueSet FunctionFlow::trace(size_t index, uint8_t reg) const {
     if (!out.unknown) out.why = std::move(why);
     out.unknown = true;
   };
-  // A state: the value of `reg` plus `addend` is wanted just before code[i] runs.
-  struct State {
-    size_t i;
-    uint8_t reg;
-    int64_t addend;
-    auto operator<=>(const State&) const = default;
-  };
-  // Most traces visit a handful of states: their nodes come from a buffer on the stack.
-  std::array<std::byte, 16384> buffer;
-  std::pmr::monotonic_buffer_resource arena(buffer.data(), buffer.size());
-  std::pmr::set<State> seen(&arena);
+  SeenStates seen;
   std::vector<State> work{{index, reg, 0}};
   std::vector<int64_t> values;
   while (!work.empty()) {
     State s = work.back();
     work.pop_back();
-    if (!seen.insert(s).second) continue;
+    if (!seen.insert(s)) continue;
     if (seen.size() > kBudget) {
       mark_unknown("too many paths");
       break;
