@@ -11,9 +11,6 @@
 namespace imgstrip {
 namespace {
 
-// Bigger than any library; only the header is looked at.
-constexpr size_t kMaxLibrarySize = size_t{2} << 30;
-
 // Subdirectories older glibc (before 2.37) searched inside each directory, depending on
 // the CPU: platform names, hwcap names and "tls". Only those present are looked into.
 constexpr const char* kLegacySubdirs[] = {"tls",  "haswell", "xeon_phi", "avx512_1", "x86_64",

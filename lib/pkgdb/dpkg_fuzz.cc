@@ -1,4 +1,5 @@
 // libFuzzer target: the input is var/lib/dpkg/status; read_dpkg must return or throw Error.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -19,6 +20,11 @@ class StatusOnly : public imgstrip::RootFs {
     if (path == "var/lib/dpkg/status") return status_;
     if (path.ends_with(".list")) return std::string("/.\n/usr\n/usr/bin/x\n");
     return std::nullopt;
+  }
+  std::optional<std::string> read_head(std::string_view path, size_t n) const override {
+    auto bytes = read(path, n);
+    if (bytes) bytes->resize(std::min(bytes->size(), n));
+    return bytes;
   }
   std::vector<std::string> list(std::string_view) const override { return {}; }
 
