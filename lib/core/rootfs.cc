@@ -47,22 +47,25 @@ std::optional<std::string> DirRootFs::resolve(std::string_view path) const {
   return join_components(done);
 }
 
-std::optional<std::string> DirRootFs::read(std::string_view path, size_t limit) const {
+std::optional<std::filesystem::path> DirRootFs::regular_file(std::string_view path) const {
   auto real = resolve(path);
   if (!real) return std::nullopt;
   std::filesystem::path host = root_ / *real;
   struct stat st {};
   if (::lstat(host.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
-  return read_file(host, limit);
+  return host;
+}
+
+std::optional<std::string> DirRootFs::read(std::string_view path, size_t limit) const {
+  auto host = regular_file(path);
+  if (!host) return std::nullopt;
+  return read_file(*host, limit);
 }
 
 std::optional<std::string> DirRootFs::read_head(std::string_view path, size_t n) const {
-  auto real = resolve(path);
-  if (!real) return std::nullopt;
-  std::filesystem::path host = root_ / *real;
-  struct stat st {};
-  if (::lstat(host.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
-  FileReader in(host);
+  auto host = regular_file(path);
+  if (!host) return std::nullopt;
+  FileReader in(*host);
   std::string out(n, '\0');
   size_t at = 0;
   while (at < n) {

@@ -47,6 +47,8 @@ class DirRootFs : public RootFs {
   std::vector<std::string> list(std::string_view path) const override;
 
  private:
+  // The host path of the regular file at `path` (symlinks resolved inside the root).
+  std::optional<std::filesystem::path> regular_file(std::string_view path) const;
   std::filesystem::path root_;
 };
 
