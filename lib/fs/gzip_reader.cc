@@ -136,10 +136,6 @@ class PrefixedReader : public ReadStream {
 
 }  // namespace
 
-std::unique_ptr<ReadStream> gunzip(ReadStream& in, std::string name) {
-  return std::make_unique<GzipReader>(in, std::move(name), std::string());
-}
-
 std::unique_ptr<ReadStream> gunzip_if_gzip(ReadStream& in, std::string name) {
   std::string head(2, '\0');
   size_t have = 0;

@@ -12,11 +12,8 @@
 
 namespace imgstrip {
 
-// A stream of the decompressed bytes of the gzip stream `in`; `name` names it in errors.
-std::unique_ptr<ReadStream> gunzip(ReadStream& in, std::string name);
-
-// `in` decompressed when it starts with the gzip magic, otherwise `in` itself (its first
-// bytes, read to look, are given back).
+// `in` decompressed when it starts with the gzip magic (`name` names it in errors),
+// otherwise `in` itself (its first bytes, read to look, are given back).
 std::unique_ptr<ReadStream> gunzip_if_gzip(ReadStream& in, std::string name);
 
 }  // namespace imgstrip
