@@ -7,8 +7,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-TARGET=imgstrip bash scripts/build.sh  # the binary only: the demo runs no unit test
-IMGSTRIP=$PWD/build/cmd/imgstrip
+# The binary only (the demo runs no unit test), without debug information, compiled in
+# unity batches: 2.6 min on 2 cores instead of 8.
+TARGET=imgstrip BUILD_DIR=build-demo BUILD_TYPE=Release bash scripts/build.sh \
+  -DIMGSTRIP_UNITY=ON -DCMAKE_CXX_FLAGS_RELEASE="-O2 -DNDEBUG"
+IMGSTRIP=$PWD/build-demo/cmd/imgstrip
 WORK=$(mktemp -d "${TMPDIR:-/var/tmp}/imgstrip-demo.XXXXXX")
 PIDS=()
 cleanup() {

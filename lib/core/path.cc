@@ -60,6 +60,22 @@ std::string join_path(std::string_view dir, std::string_view rel) {
   return join_components(parts);
 }
 
+std::string child_path(std::string_view dir, std::string_view name) {
+  if (dir.empty()) return std::string(name);
+  std::string out;
+  out.reserve(dir.size() + 1 + name.size());
+  out += dir;
+  out += '/';
+  out += name;
+  return out;
+}
+
+std::string strip_leading_slashes(std::string_view path) {
+  while (!path.empty() && path.front() == '/')
+    path.remove_prefix(1);
+  return std::string(path);
+}
+
 std::vector<std::string> split_list(std::string_view text, char separator) {
   std::vector<std::string> out;
   size_t start = 0;

@@ -29,6 +29,13 @@ std::string strip_slashes(std::string_view path);
 // "a/c"; an absolute `rel` starts at the root).
 std::string join_path(std::string_view dir, std::string_view rel);
 
+// `name` in `dir`, no normalisation ("usr/lib" + "x" -> "usr/lib/x"; `name` when `dir` is
+// empty).
+std::string child_path(std::string_view dir, std::string_view name);
+
+// `path` without its leading slashes ("/usr/lib" -> "usr/lib").
+std::string strip_leading_slashes(std::string_view path);
+
 // A colon-separated list (PATH, PYTHONPATH, NODE_PATH...) without its empty parts.
 std::vector<std::string> split_list(std::string_view text, char separator = ':');
 

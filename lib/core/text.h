@@ -14,6 +14,9 @@ std::string one_line(std::string_view text);
 // Whether `text` has a control character.
 bool has_control(std::string_view text);
 
+// `text` with ASCII letters in lower case (HTTP header names, auth schemes).
+std::string ascii_lower(std::string_view text);
+
 // Calls f(line, number) for each '\n'-separated line of `text` (numbers from 1, no
 // newline in `line`; a last line without one counts).
 template <typename F>

@@ -18,12 +18,6 @@ NeededLibrary named(std::string name, std::string via = {}) {
   return n;
 }
 
-std::string strip_root(std::string_view path) {
-  while (!path.empty() && path.front() == '/')
-    path.remove_prefix(1);
-  return std::string(path);
-}
-
 }  // namespace
 
 ElfClosure::ElfClosure(const RootFs& fs, ClosureOptions options)
@@ -80,7 +74,7 @@ std::optional<size_t> ElfClosure::add_object(std::string_view opened_as, std::st
                                              std::optional<size_t> parent,
                                              std::optional<LoaderFlavor> flavor,
                                              std::optional<std::string> interp) {
-  std::string opened = strip_root(opened_as);
+  std::string opened = strip_leading_slashes(opened_as);
   auto real = fs_.resolve(opened);
   if (!real) return std::nullopt;
   if (auto it = by_path_.find(*real); it != by_path_.end()) return it->second;
@@ -108,7 +102,7 @@ std::optional<size_t> ElfClosure::add_object(std::string_view opened_as, std::st
 
 void ElfClosure::add_root(std::string_view path, std::string reason) {
   if (!add_object(path, std::move(reason), std::nullopt, std::nullopt, std::nullopt)) {
-    missing_roots_.push_back(strip_root(path));
+    missing_roots_.push_back(strip_leading_slashes(path));
   }
 }
 
@@ -178,7 +172,7 @@ void ElfClosure::resolve_needed(size_t index) {
   if (auto own = objects_[index].interp;
       own && objects_[index].flavor == loader_flavor(*own) && !objects_[index].error.size()) {
     NeededLibrary n = named(*own, "PT_INTERP");
-    std::string opened = strip_root(*own);
+    std::string opened = strip_leading_slashes(*own);
     if (auto real = fs_.resolve(opened)) {
       n.path = *real;
       n.opened_as = opened;
@@ -190,7 +184,7 @@ void ElfClosure::resolve_needed(size_t index) {
 }
 
 bool ElfClosure::add_dlopen(std::string_view name, std::string_view by) {
-  auto real_by = fs_.resolve(strip_root(by));
+  auto real_by = fs_.resolve(strip_leading_slashes(by));
   if (!real_by) return false;
   if (!by_path_.count(*real_by)) add_root(*real_by);
   size_t index = by_path_.at(*real_by);
@@ -225,7 +219,7 @@ void ElfClosure::resolve() {
 }
 
 const ClosureObject* ElfClosure::find(std::string_view real_path) const {
-  auto it = by_path_.find(strip_root(real_path));
+  auto it = by_path_.find(strip_leading_slashes(real_path));
   return it == by_path_.end() ? nullptr : &objects_[it->second];
 }
 

@@ -36,7 +36,7 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-std::string join(std::string_view a, std::string_view b) {
+std::string join_dirs(std::string_view a, std::string_view b) {
   if (a.empty()) return std::string(b);
   if (b.empty()) return std::string(a);
   return std::string(a) + "/" + std::string(b);
@@ -114,12 +114,12 @@ void expand(const RootFs& fs, const std::vector<std::string>& parts, size_t i, s
     return;
   }
   if (!has_magic(parts[i])) {
-    expand(fs, parts, i + 1, join(prefix, parts[i]), out);
+    expand(fs, parts, i + 1, join_dirs(prefix, parts[i]), out);
     return;
   }
   for (auto& name : fs.list(prefix)) {
     if (::fnmatch(parts[i].c_str(), name.c_str(), FNM_PERIOD) == 0) {
-      expand(fs, parts, i + 1, join(prefix, name), out);
+      expand(fs, parts, i + 1, join_dirs(prefix, name), out);
     }
   }
 }
@@ -138,14 +138,14 @@ std::string lexical_normal(std::string_view path) {
   }
   std::string s;
   for (auto& p : out)
-    s = join(s, p);
+    s = join_dirs(s, p);
   return s;
 }
 
 std::vector<std::string> glob_in(const RootFs& fs, std::string_view pattern,
                                  std::string_view base_dir) {
-  std::string full =
-      !pattern.empty() && pattern.front() == '/' ? std::string(pattern) : join(base_dir, pattern);
+  std::string full = !pattern.empty() && pattern.front() == '/' ? std::string(pattern)
+                                                                : join_dirs(base_dir, pattern);
   std::vector<std::string> parts;
   for (auto& p : split_path(full)) {
     if (p != ".") parts.push_back(p);
@@ -179,7 +179,7 @@ std::string musl_path_file(std::string_view interp) {
   // musl looks for PREFIX/etc/ld-musl-ARCH.path where PREFIX is the loader's directory's
   // parent ("/lib/ld-musl-x86_64.so.1" -> "/etc/...").
   std::string_view prefix = dir_name(dir_name(interp));
-  return lexical_normal(join(prefix, "etc/ld-musl-" + arch + ".path"));
+  return lexical_normal(join_dirs(prefix, "etc/ld-musl-" + arch + ".path"));
 }
 
 std::vector<std::string> musl_path_dirs(const RootFs& fs, std::string_view interp, bool* found) {

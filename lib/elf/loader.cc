@@ -6,6 +6,7 @@
 #include <set>
 
 #include "core/error.h"
+#include "core/path.h"
 #include "elf/ld_so_conf.h"
 
 namespace imgstrip {
@@ -33,11 +34,6 @@ std::string clean_path(std::string_view path) {
     i = j + 1;
   }
   return out;
-}
-
-std::string join(std::string_view dir, std::string_view name) {
-  if (dir.empty()) return std::string(name);
-  return std::string(dir) + "/" + std::string(name);
 }
 
 bool musl_builtin(std::string_view name) {
@@ -280,12 +276,12 @@ const std::vector<std::string>& LibrarySearch::variant_dirs(const std::string& d
   if (it != variants_.end()) return it->second;
   std::vector<std::string> subdirs;
   if (hwcaps && fs_.resolve(dir)) {
-    auto names = fs_.list(join(dir, "glibc-hwcaps"));
+    auto names = fs_.list(child_path(dir, "glibc-hwcaps"));
     std::sort(names.rbegin(), names.rend());  // x86-64-v4 before -v3 before -v2
     for (auto& n : names)
       subdirs.push_back("glibc-hwcaps/" + n);
     for (auto* legacy : kLegacySubdirs) {
-      if (fs_.resolve(join(dir, legacy))) subdirs.push_back(legacy);
+      if (fs_.resolve(child_path(dir, legacy))) subdirs.push_back(legacy);
     }
   }
   return variants_.emplace(key, std::move(subdirs)).first->second;
@@ -336,10 +332,10 @@ SearchResult LibrarySearch::find(std::string_view name, const std::vector<Search
   for (auto& [dir, why] : search_dirs(chain, abi, flavor, interp)) {
     std::vector<std::pair<std::string, std::string>> found;  // variants: lexical, real
     for (auto& sub : variant_dirs(dir, flavor == LoaderFlavor::Glibc)) {
-      std::string path = join(join(dir, sub), name);
+      std::string path = child_path(child_path(dir, sub), name);
       if (auto real = accept(path, abi, result.skipped)) found.emplace_back(path, *real);
     }
-    std::string base = join(dir, name);
+    std::string base = child_path(dir, name);
     std::optional<std::string> base_real = accept(base, abi, result.skipped);
     if (!base_real && found.empty()) continue;
     LibraryMatch m;

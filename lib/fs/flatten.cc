@@ -21,16 +21,6 @@ constexpr std::string_view kMetaPrefix = ".wh..wh.";  // aufs bookkeeping (.wh..
 constexpr std::string_view kMetaInside = "/.wh..wh.";
 constexpr size_t npos = std::string_view::npos;
 
-std::string join(std::string_view dir, std::string_view name) {
-  if (dir.empty()) return std::string(name);
-  std::string out;
-  out.reserve(dir.size() + 1 + name.size());
-  out += dir;
-  out += '/';
-  out += name;
-  return out;
-}
-
 Entry implicit_dir(std::string path, uint16_t layer) {
   Entry d;
   d.path = std::move(path);
@@ -256,7 +246,7 @@ class LayerApplier {
     if (name.empty() || name == "." || name == "..") {
       fail("{}: entry \"{}\": invalid whiteout name", name_, t.raw_path);
     }
-    std::string hidden = join(parent, name);
+    std::string hidden = child_path(parent, name);
     const Entry* e = tree_.find(hidden);
     if (e == nullptr) return;
     bool lower = e->layer < layer_;

@@ -4,6 +4,7 @@
 
 #include <set>
 
+#include "core/path.h"
 #include "harden/apparmor.h"
 #include "harden/port_types.h"
 #include "harden/selinux_cil.h"
@@ -37,7 +38,7 @@ HardenResult harden(const HardenInput& input, const HardenOptions& options) {
   if (!r.capabilities.empty() || options.empty_capabilities_label) {
     r.labels[kCapabilitiesLabel] = r.capabilities_label;
   }
-  r.run.capabilities = split_list(r.capabilities_label);
+  r.run.capabilities = split_list(r.capabilities_label, ',');
   r.run.read_only = true;
   for (const WritableDir& w : r.writable)
     r.run.writable.push_back({"/" + w.path, w.volume, w.content});

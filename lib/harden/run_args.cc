@@ -1,5 +1,7 @@
 #include "harden/run_args.h"
 
+#include "core/path.h"
+
 #include <algorithm>
 
 namespace imgstrip {
@@ -20,18 +22,6 @@ bool temporary(std::string_view path) {
 }
 
 }  // namespace
-
-std::vector<std::string> split_list(std::string_view rest) {
-  std::vector<std::string> out;
-  while (!rest.empty()) {
-    auto comma = rest.find(',');
-    std::string_view item = rest.substr(0, comma);
-    if (!item.empty()) out.emplace_back(item);
-    if (comma == std::string_view::npos) break;
-    rest.remove_prefix(comma + 1);
-  }
-  return out;
-}
 
 std::map<std::string, std::string> run_labels(const RunConfig& config) {
   std::map<std::string, std::string> labels;
@@ -55,11 +45,11 @@ RunConfig run_config_from_labels(const std::map<std::string, std::string>& label
     return it == labels.end() ? "" : it->second;
   };
   config.seccomp_label = !get("io.containers.seccomp.profile").empty();
-  config.capabilities = split_list(get("io.containers.capabilities"));
+  config.capabilities = split_list(get("io.containers.capabilities"), ',');
   if (labels.contains(kWritableLabel)) {
     config.read_only = true;
-    std::vector<std::string> content = split_list(get(kWritableContentLabel));
-    for (const std::string& p : split_list(get(kWritableLabel))) {
+    std::vector<std::string> content = split_list(get(kWritableContentLabel), ',');
+    for (const std::string& p : split_list(get(kWritableLabel), ',')) {
       if (p.empty() || p[0] != '/') continue;
       bool filled = std::find(content.begin(), content.end(), p) != content.end();
       bool volume = std::any_of(volumes.begin(), volumes.end(),

@@ -52,9 +52,6 @@ RunConfig run_config_from_labels(const std::map<std::string, std::string>& label
 
 std::vector<std::string> run_flags(RunEngine engine, const RunConfig& config);
 
-// The capabilities of an io.containers.capabilities value ("CHOWN,SETUID").
-std::vector<std::string> split_list(std::string_view comma_separated);
-
 // The words joined for a shell: single-quoted where a word has anything but
 // [A-Za-z0-9_./:=,@%+-].
 std::string shell_words(const std::vector<std::string>& words);

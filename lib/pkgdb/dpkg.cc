@@ -48,7 +48,7 @@ std::vector<std::string_view> value_lines(std::string_view value) {
   return lines;
 }
 
-std::string strip_root(std::string_view path) {
+std::string dpkg_path(std::string_view path) {
   while (!path.empty() && path.front() == '/')
     path.remove_prefix(1);
   while (path.size() >= 2 && path.substr(0, 2) == "./")
@@ -69,7 +69,7 @@ bool valid_package_name(std::string_view name) {
 std::vector<std::string> parse_list(std::string_view text) {
   std::vector<std::string> files;
   for (auto line : value_lines(text)) {
-    std::string path = strip_root(line);
+    std::string path = dpkg_path(line);
     if (!path.empty()) files.push_back(std::move(path));
   }
   return files;
@@ -89,7 +89,7 @@ std::vector<std::string> parse_md5sums(std::string_view text, std::string_view f
     if (trim(line).empty()) continue;
     size_t sep = line.find_first_of(" \t");
     if (sep == std::string_view::npos) fail("{}:{}: md5sums line without a path", file, lineno);
-    std::string path = strip_root(trim(line.substr(sep)));
+    std::string path = dpkg_path(trim(line.substr(sep)));
     if (!path.empty()) files.push_back(std::move(path));
   }
   return files;
@@ -157,7 +157,7 @@ std::optional<Package> package_from_stanza(const ControlStanza& stanza, std::str
     for (auto line : value_lines(*v)) {
       // "/etc/x md5 [obsolete|remove-on-upgrade]": the path ends at the first blank (dpkg
       // does not allow blanks in conffile names).
-      std::string path = strip_root(line.substr(0, line.find_first_of(" \t")));
+      std::string path = dpkg_path(line.substr(0, line.find_first_of(" \t")));
       if (!path.empty()) p.conffiles.push_back(std::move(path));
     }
   }

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/error.h"
+#include "core/path.h"
 
 namespace imgstrip {
 namespace {
@@ -57,12 +58,6 @@ std::string constraint_text(uint64_t flags, const std::string& version) {
   if (flags & kSenseEqual) op += '=';
   if (op.empty()) return "";
   return op + " " + version;
-}
-
-std::string strip_root(std::string_view path) {
-  while (!path.empty() && path.front() == '/')
-    path.remove_prefix(1);
-  return std::string(path);
 }
 
 }  // namespace
@@ -284,11 +279,11 @@ Package package_from_rpm_header(const RpmHeader& h) {
         fail("{}: file {} ({}) has directory index {} but there are {} DIRNAMES", h.where(), i,
              base[i], index[i], dirs.size());
       }
-      p.files.push_back(strip_root(dirs[index[i]] + base[i]));
+      p.files.push_back(strip_leading_slashes(dirs[index[i]] + base[i]));
     }
   } else {
     for (auto& f : h.strings(kOldFilenames))
-      p.files.push_back(strip_root(f));
+      p.files.push_back(strip_leading_slashes(f));
   }
   auto file_flags = h.numbers(kFileFlags);
   if (!file_flags.empty() && file_flags.size() != p.files.size()) {

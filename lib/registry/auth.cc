@@ -5,16 +5,10 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
+#include "core/text.h"
 
 namespace imgstrip {
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 bool token_char(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) ||
@@ -69,9 +63,9 @@ std::vector<Challenge> parse_challenges(std::string_view h) {
         while (i < h.size() && h[i] != ',' && h[i] != ' ')
           value += h[i++];
       }
-      out.back().params[lower(word)] = value;
+      out.back().params[ascii_lower(word)] = value;
     } else {
-      out.push_back(Challenge{lower(word), {}});
+      out.push_back(Challenge{ascii_lower(word), {}});
     }
   }
   return out;

@@ -1,5 +1,7 @@
 #include "registry/http.h"
 
+#include "core/text.h"
+
 #include <curl/curl.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
@@ -26,13 +28,6 @@ struct HttpTransfer::Handles {
 namespace {
 
 constexpr size_t kPauseAbove = 1 << 20;  // stop curl once this much body is waiting
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())))
@@ -185,7 +180,7 @@ size_t HttpTransfer::on_header(char* data, size_t size, size_t n, void* p) {
   }
   auto colon = line.find(':');
   if (colon != std::string_view::npos) {
-    self->headers_.emplace(lower(trim(line.substr(0, colon))),
+    self->headers_.emplace(ascii_lower(trim(line.substr(0, colon))),
                            std::string(trim(line.substr(colon + 1))));
   }
   return size * n;
@@ -241,7 +236,7 @@ void HttpTransfer::wait_headers() {
 }
 
 std::optional<std::string> HttpTransfer::header(std::string_view name) const {
-  auto it = headers_.find(lower(name));
+  auto it = headers_.find(ascii_lower(name));
   if (it == headers_.end()) return std::nullopt;
   return it->second;
 }

@@ -23,7 +23,7 @@ constexpr size_t kWholeJarLimit = size_t{64} << 20;
 
 using Env = std::map<std::string, std::string>;
 
-std::string abs(std::string_view path) {
+std::string absolute(std::string_view path) {
   return "/" + std::string(path);
 }
 
@@ -33,7 +33,7 @@ bool ends_with_nocase(std::string_view s, std::string_view suffix) {
                     [](char a, char b) { return std::tolower(a) == std::tolower(b); });
 }
 
-const Entry* follow(const FileTree& tree, std::string_view path) {
+const Entry* followed(const FileTree& tree, std::string_view path) {
   auto r = tree.lookup(path);
   return r ? r->entry : nullptr;
 }
@@ -179,9 +179,9 @@ class JavaCommand {
       return;
     }
     std::string path = in_wd(p);
-    const Entry* e = follow(tree_, path);
+    const Entry* e = followed(tree_, path);
     if (e == nullptr) {
-      out_.note(what_ + ": " + abs(path) + " is not in the image");
+      out_.note(what_ + ": " + absolute(path) + " is not in the image");
       return;
     }
     if (path.empty()) {
@@ -206,11 +206,11 @@ class JavaCommand {
           dir.pop_back();
         auto r = tree_.lookup(dir);
         if (!r || r->entry == nullptr || r->entry->type != FileType::Directory) {
-          out_.note(what_ + ": " + abs(dir) + "/* is not a directory in the image");
+          out_.note(what_ + ": " + absolute(dir) + "/* is not a directory in the image");
           continue;
         }
         for (const Entry* child : tree_.children(r->path)) {
-          const Entry* f = follow(tree_, child->path);
+          const Entry* f = followed(tree_, child->path);
           if (f != nullptr && f->type == FileType::Regular && ends_with_nocase(child->path, ".jar"))
             out_.add(child->path, why + " (" + std::string(entry) + ")");
         }
@@ -226,7 +226,7 @@ class JavaCommand {
     if (argv0.find('/') != std::string::npos) {
       launcher = in_wd(argv0);
     } else if (auto it = env_.find("JAVA_HOME");
-               it != env_.end() && follow(tree_, join_path(it->second, "bin/java"))) {
+               it != env_.end() && followed(tree_, join_path(it->second, "bin/java"))) {
       launcher = join_path(it->second, "bin/java");
     } else {
       auto path_var = env_.find("PATH");
@@ -239,7 +239,7 @@ class JavaCommand {
         if (c == std::string::npos) c = path.size();
         std::string candidate = join_path(path.substr(s, c - s), argv0);
         s = c + 1;
-        const Entry* e = follow(tree_, candidate);
+        const Entry* e = followed(tree_, candidate);
         if (e != nullptr && e->type == FileType::Regular) {
           launcher = candidate;
           break;
@@ -252,15 +252,15 @@ class JavaCommand {
     out_.add(launcher, "the java launcher of " + what_);
     std::string home(dir_name(dir_name(r->path)));
     if (base_name(dir_name(r->path)) != "bin") return;
-    if (base_name(home) == "jre" || !follow(tree_, join_path(home, "lib"))) return;
-    bool modular = follow(tree_, join_path(home, "lib/modules")) != nullptr;
-    bool legacy = follow(tree_, join_path(home, "lib/rt.jar")) != nullptr ||
-                  follow(tree_, join_path(home, "jre/lib/rt.jar")) != nullptr;
+    if (base_name(home) == "jre" || !followed(tree_, join_path(home, "lib"))) return;
+    bool modular = followed(tree_, join_path(home, "lib/modules")) != nullptr;
+    bool legacy = followed(tree_, join_path(home, "lib/rt.jar")) != nullptr ||
+                  followed(tree_, join_path(home, "jre/lib/rt.jar")) != nullptr;
     if (!modular && !legacy) return;
-    std::string why = "Java runtime of " + abs(r->path);
+    std::string why = "Java runtime of " + absolute(r->path);
     for (const char* part : {"lib", "conf", "jre/lib", "release"}) {
       std::string p = join_path(home, part);
-      if (const Entry* e = follow(tree_, p)) out_.add(p, why, e->type == FileType::Directory);
+      if (const Entry* e = followed(tree_, p)) out_.add(p, why, e->type == FileType::Directory);
     }
   }
 
@@ -341,9 +341,9 @@ class JavaCommand {
 
   void argfile(const std::string& name) {
     std::string path = in_wd(name);
-    const Entry* e = follow(tree_, path);
+    const Entry* e = followed(tree_, path);
     if (e == nullptr || e->type != FileType::Regular) {
-      out_.note(what_ + ": argument file " + abs(path) + " is not in the image");
+      out_.note(what_ + ": argument file " + absolute(path) + " is not in the image");
       return;
     }
     out_.add(path, "argument file of " + what_);
@@ -351,7 +351,7 @@ class JavaCommand {
     try {
       text = tree_.read(*e, kArgfileLimit);
     } catch (const Error& err) {
-      out_.note(abs(path) + ": " + err.what());
+      out_.note(absolute(path) + ": " + err.what());
       return;
     }
     std::vector<std::string> words{"java"};
@@ -390,7 +390,7 @@ class JavaCommand {
   void existing(const std::string& p) {
     if (p.find('$') != std::string::npos) return;
     std::string path = strip_slashes(p);
-    const Entry* e = follow(tree_, path);
+    const Entry* e = followed(tree_, path);
     if (e != nullptr && !path.empty()) {
       out_.add(path, "named by " + what_, e->type == FileType::Directory);
     }
@@ -512,7 +512,7 @@ Findings java_jar(const FileTree& tree, const std::string& jar_path) {
   Findings out;
   auto r = tree.lookup(jar_path);
   if (!r || r->entry == nullptr || r->entry->type != FileType::Regular) return out;
-  std::string name = abs(FileTree::normalize(jar_path));
+  std::string name = absolute(FileTree::normalize(jar_path));
   auto text = read_manifest(tree, *r->entry, name, out);
   if (!text) return out;
   JarManifest m = parse_manifest(*text);
@@ -525,7 +525,7 @@ Findings java_jar(const FileTree& tree, const std::string& jar_path) {
     std::vector<std::string> skipped;
     for (auto& entry : class_path_entries(*value, &skipped)) {
       std::string path = join_path(dir, entry);
-      const Entry* e = follow(tree, path);
+      const Entry* e = followed(tree, path);
       if (e == nullptr || path.empty()) {
         out.note(name + ": " + attribute + " entry " + entry + " is not in the image");
         continue;

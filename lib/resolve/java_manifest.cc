@@ -14,7 +14,7 @@ bool same_name(std::string_view a, std::string_view b) {
   return true;
 }
 
-bool name_char(char c) {
+bool header_name_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
          c == '_';
 }
@@ -75,7 +75,7 @@ JarManifest parse_manifest(std::string_view text) {
     std::string_view name = line.substr(0, colon);
     bool valid = colon != std::string_view::npos && !name.empty() && name.size() <= 70;
     for (char c : name)
-      valid = valid && name_char(c);
+      valid = valid && header_name_char(c);
     if (!valid) {
       if (m.notes.size() < 20) {
         m.notes.push_back("line " + std::to_string(line_no) + ": not a \"Name: value\" line");

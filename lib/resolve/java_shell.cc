@@ -8,11 +8,11 @@
 namespace imgstrip {
 namespace {
 
-bool name_start(char c) {
+bool var_name_start(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
 }
-bool name_char(char c) {
-  return name_start(c) || (c >= '0' && c <= '9');
+bool var_name_char(char c) {
+  return var_name_start(c) || (c >= '0' && c <= '9');
 }
 bool blank(char c) {
   return c == ' ' || c == '\t' || c == '\r';
@@ -208,7 +208,7 @@ class ShellReader {
       std::string_view inner = s_.substr(pos_ + 1, close - pos_ - 1);
       pos_ = close + 1;
       size_t n = 0;
-      while (n < inner.size() && name_char(inner[n]))
+      while (n < inner.size() && var_name_char(inner[n]))
         ++n;
       name = std::string(inner.substr(0, n));
       std::string_view rest = inner.substr(n);
@@ -219,8 +219,8 @@ class ShellReader {
       } else if (!rest.empty()) {
         name.clear();  // ${X#pattern}, ${#X}...: kept as written
       }
-    } else if (name_start(c)) {
-      while (pos_ < s_.size() && name_char(s_[pos_]))
+    } else if (var_name_start(c)) {
+      while (pos_ < s_.size() && var_name_char(s_[pos_]))
         ++pos_;
       name = std::string(s_.substr(start + 1, pos_ - start - 1));
     } else {
@@ -247,9 +247,9 @@ class ShellReader {
 
 bool assignment(const std::string& w) {
   size_t eq = w.find('=');
-  if (eq == std::string::npos || eq == 0 || !name_start(w[0])) return false;
+  if (eq == std::string::npos || eq == 0 || !var_name_start(w[0])) return false;
   for (size_t i = 1; i < eq; ++i)
-    if (!name_char(w[i])) return false;
+    if (!var_name_char(w[i])) return false;
   return true;
 }
 

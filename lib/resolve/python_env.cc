@@ -11,16 +11,8 @@ namespace imgstrip {
 
 namespace {
 
-constexpr size_t kTextLimit = 1 << 20;           // site.py, pyvenv.cfg, .pth, RECORD
+constexpr size_t kPythonTextLimit = 1 << 20;     // site.py, pyvenv.cfg, .pth, RECORD
 constexpr size_t kElfLimit = size_t{128} << 20;  // the interpreter or libpython
-
-std::string join(std::string_view dir, std::string_view name) {
-  if (dir.empty()) return std::string(name);
-  std::string out(dir);
-  out += '/';
-  out += name;
-  return out;
-}
 
 // The real path of an existing directory (symlinks followed), or nullopt.
 std::optional<std::string> real_dir(const FileTree& tree, std::string_view path) {
@@ -36,7 +28,7 @@ const Entry* real_file(const FileTree& tree, std::string_view path) {
 }
 
 std::string read_text(const FileTree& tree, std::string_view path) {
-  return read_start(tree, path, kTextLimit);
+  return read_start(tree, path, kPythonTextLimit);
 }
 
 std::vector<std::string_view> lines_of(std::string_view text) {
@@ -104,7 +96,7 @@ class EnvBuilder {
         if (l.empty() || l.starts_with('#') || l.starts_with("import ") ||
             l.starts_with("import\t"))
           continue;
-        std::string target = l.starts_with('/') ? strip_slashes(l) : join(*real, l);
+        std::string target = l.starts_with('/') ? strip_slashes(l) : child_path(*real, l);
         try {
           target = FileTree::normalize(target);
         } catch (const std::exception&) {  // ".." parts: resolve them by components
@@ -152,15 +144,16 @@ std::set<std::string> builtin_modules(const FileTree& tree, const std::string& i
   std::vector<std::string> needed;
   add_init_symbols(tree, interpreter, out, &needed);
   if (out.empty()) {
-    std::vector<std::string> dirs = {join(prefix, "lib"), "usr/lib", "usr/lib64", "lib", "lib64"};
+    std::vector<std::string> dirs = {child_path(prefix, "lib"), "usr/lib", "usr/lib64", "lib",
+                                     "lib64"};
     for (const Entry* e : tree.children("usr/lib")) {
       if (e->path.find("-linux-") != std::string::npos) dirs.push_back(e->path);
     }
     for (auto& n : needed) {
       if (!n.starts_with("libpython")) continue;
       for (auto& d : dirs) {
-        if (real_file(tree, join(d, n)) == nullptr) continue;
-        add_init_symbols(tree, join(d, n), out, nullptr);
+        if (real_file(tree, child_path(d, n)) == nullptr) continue;
+        add_init_symbols(tree, child_path(d, n), out, nullptr);
         break;
       }
     }
@@ -175,7 +168,7 @@ std::vector<std::string> extension_suffixes(const FileTree& tree, const std::str
                                             const std::string& version) {
   std::string tag = ".cpython-" + nodot(version) + "-";
   std::string platform;
-  for (const Entry* e : tree.children(join(stdlib, "lib-dynload"))) {
+  for (const Entry* e : tree.children(child_path(stdlib, "lib-dynload"))) {
     std::string_view name = base_name(e->path);
     size_t at = name.find(tag);
     if (at != std::string_view::npos && name.ends_with(".so")) {
@@ -191,7 +184,7 @@ void add_distributions(const FileTree& tree, PythonEnv& env, const std::string& 
   for (const Entry* e : tree.children(dir)) {
     if (!e->path.ends_with(".dist-info") && !e->path.ends_with(".egg-info")) continue;
     for (auto& top : distribution_top_levels(tree, e->path)) {
-      auto& infos = env.distributions[join(dir, top)];
+      auto& infos = env.distributions[child_path(dir, top)];
       if (std::find(infos.begin(), infos.end(), e->path) == infos.end()) infos.push_back(e->path);
     }
   }
@@ -212,38 +205,43 @@ PythonEnv build_env(const FileTree& tree, const std::vector<std::string>& python
     if (!strip_slashes(p).empty()) b.add_existing(strip_slashes(p));
   }
   std::string libdir(dir_name(stdlib));
-  if (real_file(tree, join(libdir, "python" + nodot(version) + ".zip")) != nullptr) {
-    env.sys_path.push_back(join(libdir, "python" + nodot(version) + ".zip"));
+  if (real_file(tree, child_path(libdir, "python" + nodot(version) + ".zip")) != nullptr) {
+    env.sys_path.push_back(child_path(libdir, "python" + nodot(version) + ".zip"));
   }
   b.add(stdlib);
-  b.add_existing(join(stdlib, "lib-dynload"));
+  b.add_existing(child_path(stdlib, "lib-dynload"));
   if (!venv.empty()) {
-    for (const Entry* e : tree.children(join(venv, "lib"))) {
-      if (version_of(base_name(e->path)) == version) b.add_site(join(e->path, "site-packages"));
+    for (const Entry* e : tree.children(child_path(venv, "lib"))) {
+      if (version_of(base_name(e->path)) == version)
+        b.add_site(child_path(e->path, "site-packages"));
     }
-    for (const Entry* e : tree.children(join(venv, "lib64"))) {
-      if (version_of(base_name(e->path)) == version) b.add_site(join(e->path, "site-packages"));
+    for (const Entry* e : tree.children(child_path(venv, "lib64"))) {
+      if (version_of(base_name(e->path)) == version)
+        b.add_site(child_path(e->path, "site-packages"));
     }
   }
   if (venv.empty() || system_site) {
     b.add_site("root/.local/lib/python" + version + "/site-packages");
     bool debian =
-        read_text(tree, join(stdlib, "site.py")).find("dist-packages") != std::string::npos;
+        read_text(tree, child_path(stdlib, "site.py")).find("dist-packages") != std::string::npos;
     std::string libname(base_name(libdir));
     if (debian) {
-      b.add_site(join(prefix, "local/lib/python" + version + "/dist-packages"));
-      b.add_site(join(prefix, "lib/python3/dist-packages"));
-      b.add_site(join(prefix, libname + "/python" + version + "/dist-packages"));
-      if (libname != "lib") b.add_site(join(prefix, "lib/python" + version + "/dist-packages"));
+      b.add_site(child_path(prefix, "local/lib/python" + version + "/dist-packages"));
+      b.add_site(child_path(prefix, "lib/python3/dist-packages"));
+      b.add_site(child_path(prefix, libname + "/python" + version + "/dist-packages"));
+      if (libname != "lib")
+        b.add_site(child_path(prefix, "lib/python" + version + "/dist-packages"));
     } else {
-      b.add_site(join(prefix, libname + "/python" + version + "/site-packages"));
-      if (libname != "lib") b.add_site(join(prefix, "lib/python" + version + "/site-packages"));
+      b.add_site(child_path(prefix, libname + "/python" + version + "/site-packages"));
+      if (libname != "lib")
+        b.add_site(child_path(prefix, "lib/python" + version + "/site-packages"));
     }
   }
   env.extension_suffixes = extension_suffixes(tree, stdlib, version);
   env.builtin_modules = builtin_modules(tree, interpreter, prefix);
   for (auto& dir : env.sys_path) {
-    if (dir != stdlib && dir != join(stdlib, "lib-dynload")) add_distributions(tree, env, dir);
+    if (dir != stdlib && dir != child_path(stdlib, "lib-dynload"))
+      add_distributions(tree, env, dir);
   }
   return env;
 }
@@ -304,12 +302,12 @@ std::vector<std::string> distribution_top_levels(const FileTree& tree, const std
   };
   const Entry* e = tree.find(info);
   if (e != nullptr && e->type == FileType::Directory) {
-    std::string top_level = read_text(tree, join(info, "top_level.txt"));
+    std::string top_level = read_text(tree, child_path(info, "top_level.txt"));
     for (std::string_view l : lines_of(top_level)) {
       add(l);
     }
     if (!tops.empty()) return tops;
-    std::string record = read_text(tree, join(info, "RECORD"));
+    std::string record = read_text(tree, child_path(info, "RECORD"));
     for (std::string_view l : lines_of(record)) {
       add(l.substr(0, l.find(',')));
     }
@@ -333,15 +331,15 @@ std::vector<PythonEnv> python_envs(const FileTree& tree,
   std::set<std::string> seen;
   for (std::string prefix : {"usr", "usr/local"}) {
     for (std::string libname : {"lib", "lib64"}) {
-      auto libdir = real_dir(tree, join(prefix, libname));
+      auto libdir = real_dir(tree, child_path(prefix, libname));
       if (!libdir) continue;
       for (const Entry* e : tree.children(*libdir)) {
         std::string version = version_of(base_name(e->path));
         if (version.empty()) continue;
         auto stdlib = real_dir(tree, e->path);
         if (!stdlib || seen.count(*stdlib) != 0) continue;
-        if (real_file(tree, join(*stdlib, "os.py")) == nullptr) continue;
-        std::string interpreter = join(prefix, "bin/python" + version);
+        if (real_file(tree, child_path(*stdlib, "os.py")) == nullptr) continue;
+        std::string interpreter = child_path(prefix, "bin/python" + version);
         if (!tree.lookup(interpreter) || tree.lookup(interpreter)->entry == nullptr) continue;
         seen.insert(*stdlib);
         envs.push_back(
@@ -362,7 +360,7 @@ std::vector<PythonEnv> python_envs(const FileTree& tree,
       if (dir_name(envs[i].interpreter) == home) base = envs[i];
     }
     std::string version;
-    for (const Entry* e : tree.children(join(venv, "lib"))) {
+    for (const Entry* e : tree.children(child_path(venv, "lib"))) {
       if (!version_of(base_name(e->path)).empty()) version = version_of(base_name(e->path));
     }
     if (base && (version.empty() || version == base->version)) {
@@ -371,11 +369,11 @@ std::vector<PythonEnv> python_envs(const FileTree& tree,
       base.reset();
     }
     if (version.empty()) continue;
-    std::string interpreter = join(venv, "bin/python" + version);
+    std::string interpreter = child_path(venv, "bin/python" + version);
     for (std::string name :
          {"bin/python" + version, std::string("bin/python3"), std::string("bin/python")}) {
-      if (tree.find(join(venv, name)) != nullptr) {
-        interpreter = join(venv, name);
+      if (tree.find(child_path(venv, name)) != nullptr) {
+        interpreter = child_path(venv, name);
         break;
       }
     }

@@ -15,15 +15,7 @@ namespace {
 
 // A source file bigger than this is read in part (generated tables, vendored bundles).
 constexpr size_t kSourceLimit = size_t{4} << 20;
-constexpr size_t kTextLimit = 1 << 20;  // .pth files
-
-std::string join(std::string_view dir, std::string_view name) {
-  if (dir.empty()) return std::string(name);
-  std::string out(dir);
-  out += '/';
-  out += name;
-  return out;
-}
+constexpr size_t kPthLimit = 1 << 20;  // .pth files
 
 bool under(std::string_view path, std::string_view dir) {
   return dir.empty() || inside(path, dir);
@@ -85,9 +77,9 @@ class Finder {
   std::optional<Module> find(const std::vector<std::string>& dirs, const std::string& name) const {
     std::vector<std::string> portions;
     for (auto& d : dirs) {
-      std::string base = join(d, name);
+      std::string base = child_path(d, name);
       if (auto dir = dir_at(base)) {
-        if (module_file(join(*dir, "__init__"))) return Module{Module::Package, *dir, {*dir}};
+        if (module_file(child_path(*dir, "__init__"))) return Module{Module::Package, *dir, {*dir}};
         portions.push_back(*dir);
       }
       if (auto m = module_file(base)) return m;
@@ -133,7 +125,7 @@ class ImportResolver {
     }
     if (!found) {
       root_ = std::string(dir_name(real));
-      while (!root_.empty() && finder_.module_file(join(root_, "__init__")))
+      while (!root_.empty() && finder_.module_file(child_path(root_, "__init__")))
         root_ = std::string(dir_name(root_));
       search_.push_back(root_);
     }
@@ -214,7 +206,7 @@ class ImportResolver {
     std::string dir(dir_name(real_));
     if (dir != root_ && under(dir, root_) && !real_.empty()) {
       std::string rel = root_.empty() ? dir : dir.substr(root_.size() + 1);
-      std::string top = join(root_, rel.substr(0, rel.find('/')));
+      std::string top = child_path(root_, rel.substr(0, rel.find('/')));
       add(top, "dynamic import (" + d.call + ") in " + where, true);
       note_once("dyn:" + d.call + where, "python: " + d.call + "(...) in " + where +
                                              " imports a module not known statically; kept " +
@@ -260,7 +252,7 @@ class ImportResolver {
       std::string top =
           i == 0 ? std::string(base_name(m.path)) : std::string(base_name(chain[0].path));
       top = top.substr(0, top.find('.'));
-      auto it = env_.distributions.find(join(site, top));
+      auto it = env_.distributions.find(child_path(site, top));
       if (it != env_.distributions.end()) {
         for (auto& info : it->second) {
           const Entry* e = tree_.find(info);
@@ -358,17 +350,18 @@ Findings python_startup(const FileTree& tree, const PythonEnv& env) {
     r.resolve(imp, why + " (" + name + ")", true);
   }
   // Without lib-dynload the interpreter warns that it cannot find its platform libraries.
-  if (r.finder().dir_at(join(env.stdlib, "lib-dynload"))) {
-    r.add(join(env.stdlib, "lib-dynload"), why, false);
+  if (r.finder().dir_at(child_path(env.stdlib, "lib-dynload"))) {
+    r.add(child_path(env.stdlib, "lib-dynload"), why, false);
   }
   std::string venv(dir_name(dir_name(env.interpreter)));
-  if (r.finder().file_at(join(venv, "pyvenv.cfg"))) r.add(join(venv, "pyvenv.cfg"), why, false);
+  if (r.finder().file_at(child_path(venv, "pyvenv.cfg")))
+    r.add(child_path(venv, "pyvenv.cfg"), why, false);
   // .pth files: every one is read; lines starting with "import" are executed.
   for (auto& site : env.site_dirs) {
     for (const Entry* e : tree.children(site)) {
       if (!e->path.ends_with(".pth") || !r.finder().file_at(e->path)) continue;
       r.add(e->path, why + " (.pth file of " + abs_path(site) + ")", false);
-      std::string text = read_start(tree, e->path, kTextLimit);
+      std::string text = read_start(tree, e->path, kPthLimit);
       size_t line = 0;
       for (size_t i = 0; i < text.size();) {
         size_t j = std::min(text.find('\n', i), text.size());

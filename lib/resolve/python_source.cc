@@ -8,10 +8,10 @@ namespace imgstrip {
 
 namespace {
 
-enum class Tok : uint8_t { Name, Op, String, Number };
+enum class PyTok : uint8_t { Name, Op, String, Number };
 
-struct Token {
-  Tok type = Tok::Op;
+struct PyToken {
+  PyTok type = PyTok::Op;
   std::string_view text;  // names, operators, numbers; a string's body (between quotes)
   size_t line = 0;
   bool plain = false;  // a string without f/b prefix and without escapes: text is its value
@@ -20,7 +20,7 @@ struct Token {
 struct LogicalLine {
   int indent = 0;
   size_t line = 0;
-  std::vector<Token> tokens;
+  std::vector<PyToken> tokens;
 };
 
 // A logical line longer than this is cut: the statements that load modules are short, and
@@ -122,7 +122,7 @@ class Tokenizer {
         }
         continue;
       }
-      Token t;
+      PyToken t;
       t.line = line_;
       if (name_start(c)) {
         size_t b = pos_;
@@ -134,7 +134,7 @@ class Tokenizer {
             string_prefix(word, &raw, &fstr, &bytes)) {
           t = string_token(raw, fstr, bytes);
         } else {
-          t.type = Tok::Name;
+          t.type = PyTok::Name;
           t.text = word;
         }
       } else if (c == '"' || c == '\'') {
@@ -147,12 +147,12 @@ class Tokenizer {
                 ((s_[pos_] == '+' || s_[pos_] == '-') &&
                  (s_[pos_ - 1] == 'e' || s_[pos_ - 1] == 'E'))))
           ++pos_;
-        t.type = Tok::Number;
+        t.type = PyTok::Number;
         t.text = s_.substr(b, pos_ - b);
       } else {
         if (c == '(' || c == '[' || c == '{') ++depth_;
         if ((c == ')' || c == ']' || c == '}') && depth_ > 0) --depth_;
-        t.type = Tok::Op;
+        t.type = PyTok::Op;
         t.text = s_.substr(pos_, 1);
         ++pos_;
       }
@@ -170,9 +170,9 @@ class Tokenizer {
 
  private:
   // At the opening quote of a string.
-  Token string_token(bool raw, bool fstr, bool bytes) {
-    Token t;
-    t.type = Tok::String;
+  PyToken string_token(bool raw, bool fstr, bool bytes) {
+    PyToken t;
+    t.type = PyTok::String;
     t.line = line_;
     char q = s_[pos_];
     bool triple = pos_ + 2 < s_.size() && s_[pos_ + 1] == q && s_[pos_ + 2] == q;
@@ -331,11 +331,11 @@ class Tokenizer {
   std::vector<std::string>* problems_ = nullptr;
 };
 
-bool is(const Token& t, std::string_view text) {
-  return t.type != Tok::String && t.text == text;
+bool is(const PyToken& t, std::string_view text) {
+  return t.type != PyTok::String && t.text == text;
 }
-bool is_name(const Token& t) {
-  return t.type == Tok::Name;
+bool is_name(const PyToken& t) {
+  return t.type == PyTok::Name;
 }
 
 // A module name in a constant string: dotted identifiers, maybe with leading dots.
@@ -373,13 +373,13 @@ struct Block {
 enum class Truth { False, True, Unknown, Main };
 
 // The string value of a plain string token.
-std::optional<std::string_view> string_value(const Token& t) {
-  if (t.type != Tok::String || !t.plain) return std::nullopt;
+std::optional<std::string_view> string_value(const PyToken& t) {
+  if (t.type != PyTok::String || !t.plain) return std::nullopt;
   return t.text;
 }
 
 // One operand of an if condition: what is known of it on Linux without running anything.
-Truth atom(const std::vector<Token>& t, size_t b, size_t e) {
+Truth atom(const std::vector<PyToken>& t, size_t b, size_t e) {
   bool negate = false;
   if (b < e && is(t[b], "not")) {
     negate = true;
@@ -387,9 +387,9 @@ Truth atom(const std::vector<Token>& t, size_t b, size_t e) {
   }
   auto result = [&](bool v) { return (v != negate) ? Truth::True : Truth::False; };
   size_t n = e - b;
-  auto at = [&](size_t i) -> const Token& { return t[b + i]; };
+  auto at = [&](size_t i) -> const PyToken& { return t[b + i]; };
   auto name_is = [&](size_t i, std::initializer_list<std::string_view> names) {
-    return i < n && at(i).type == Tok::Name &&
+    return i < n && at(i).type == PyTok::Name &&
            std::find(names.begin(), names.end(), at(i).text) != names.end();
   };
   // TYPE_CHECKING, typing.TYPE_CHECKING, t.TYPE_CHECKING
@@ -431,12 +431,12 @@ Truth atom(const std::vector<Token>& t, size_t b, size_t e) {
 }
 
 // An if condition: `or` of `and`s of atoms, with what is unknown left unknown.
-Truth condition(const std::vector<Token>& t, size_t b, size_t e) {
+Truth condition(const std::vector<PyToken>& t, size_t b, size_t e) {
   std::vector<std::vector<std::pair<size_t, size_t>>> terms(1);
   size_t start = b;
   int d = 0;
   for (size_t i = b; i <= e; ++i) {
-    if (i < e && t[i].type == Tok::Op) {
+    if (i < e && t[i].type == PyTok::Op) {
       char c = t[i].text[0];
       if (c == '(' || c == '[' || c == '{') ++d;
       if ((c == ')' || c == ']' || c == '}') && d > 0) --d;
@@ -487,8 +487,8 @@ class Parser {
     int d = 0;
     for (size_t i = 0; i <= l.tokens.size(); ++i) {
       if (i < l.tokens.size()) {
-        const Token& t = l.tokens[i];
-        if (t.type == Tok::Op) {
+        const PyToken& t = l.tokens[i];
+        if (t.type == PyTok::Op) {
           char c = t.text[0];
           if (c == '(' || c == '[' || c == '{') ++d;
           if ((c == ')' || c == ']' || c == '}') && d > 0) --d;
@@ -510,10 +510,10 @@ class Parser {
   }
 
  private:
-  void statement(const std::vector<Token>& t, size_t b, size_t e, int indent) {
+  void statement(const std::vector<PyToken>& t, size_t b, size_t e, int indent) {
     if (b >= e) return;
-    const Token& first = t[b];
-    if (first.type != Tok::Name) return;
+    const PyToken& first = t[b];
+    if (first.type != PyTok::Name) return;
     std::string_view kw = first.text;
     if (kw == "import") {
       import(t, b + 1, e);
@@ -531,7 +531,7 @@ class Parser {
     size_t colon = e;
     int d = 0;
     for (size_t i = b; i < e; ++i) {
-      if (t[i].type != Tok::Op) continue;
+      if (t[i].type != PyTok::Op) continue;
       char c = t[i].text[0];
       if (c == '(' || c == '[' || c == '{') ++d;
       if ((c == ')' || c == ']' || c == '}') && d > 0) --d;
@@ -567,7 +567,7 @@ class Parser {
     if (colon + 1 < e) statement(t, colon + 1, e, indent);
   }
 
-  static bool catches_import_error(const std::vector<Token>& t, size_t b, size_t e) {
+  static bool catches_import_error(const std::vector<PyToken>& t, size_t b, size_t e) {
     if (b < e && is(t[b], "*")) ++b;  // except*
     if (b >= e) return true;          // bare except
     for (size_t i = b; i < e; ++i) {
@@ -580,7 +580,7 @@ class Parser {
   }
 
   // A dotted name at t[i]; advances i. Empty when there is none.
-  static std::string dotted(const std::vector<Token>& t, size_t& i, size_t e) {
+  static std::string dotted(const std::vector<PyToken>& t, size_t& i, size_t e) {
     std::string name;
     while (i < e && is_name(t[i]) && !is(t[i], "import")) {
       name += t[i].text;
@@ -595,13 +595,13 @@ class Parser {
     return name;
   }
 
-  static std::string text_of(const std::vector<Token>& t, size_t b, size_t e) {
+  static std::string text_of(const std::vector<PyToken>& t, size_t b, size_t e) {
     std::string s;
     for (size_t i = b; i < e && s.size() < 200; ++i) {
       if (!s.empty() && !(is(t[i], ".") || is(t[i], ",") || is(t[i], ")") ||
                           (i > 0 && (is(t[i - 1], ".") || is(t[i - 1], "(")))))
         s += ' ';
-      if (t[i].type == Tok::String) {
+      if (t[i].type == PyTok::String) {
         s += "'" + std::string(t[i].text.substr(0, 40)) + "'";
       } else {
         s += t[i].text;
@@ -610,7 +610,7 @@ class Parser {
     return s;
   }
 
-  void import(const std::vector<Token>& t, size_t i, size_t e) {
+  void import(const std::vector<PyToken>& t, size_t i, size_t e) {
     size_t begin = i - 1;
     while (i < e) {
       if (is(t[i], "(") || is(t[i], ")") || is(t[i], ",")) {
@@ -629,7 +629,7 @@ class Parser {
     }
   }
 
-  void from(const std::vector<Token>& t, size_t i, size_t e) {
+  void from(const std::vector<PyToken>& t, size_t i, size_t e) {
     size_t begin = i - 1;
     PythonImport imp;
     imp.line = t[begin].line;
@@ -663,7 +663,7 @@ class Parser {
   }
 
   // Calls anywhere in the line: __import__("x"), importlib.import_module(name)...
-  void calls(const std::vector<Token>& t) {
+  void calls(const std::vector<PyToken>& t) {
     const auto& known = dynamic_calls();
     for (size_t i = 0; i + 1 < t.size(); ++i) {
       if (!is_name(t[i]) || !is(t[i + 1], "(")) continue;
@@ -678,7 +678,7 @@ class Parser {
           !(is(t[i - 2], "metadata") || is(t[i - 2], "importlib_metadata") ||
             is(t[i - 2], "pkgutil")))
         continue;
-      bool constant = i + 3 < t.size() && t[i + 2].type == Tok::String && t[i + 2].plain &&
+      bool constant = i + 3 < t.size() && t[i + 2].type == PyTok::String && t[i + 2].plain &&
                       (is(t[i + 3], ")") || is(t[i + 3], ",")) &&
                       module_string(t[i + 2].text, name == "import_string");
       bool importing = name == "__import__" || name == "import_module" || name == "import_string";

@@ -16,7 +16,7 @@ std::string serial_number(const Digest& image) {
          h.substr(16, 4) + "-" + h.substr(20, 12);
 }
 
-const char* origin(ComponentKind k) {
+const char* cyclonedx_origin(ComponentKind k) {
   switch (k) {
     case ComponentKind::OsPackage:
       return "os-package";
@@ -56,7 +56,7 @@ std::string cyclonedx_document(const Inventory& inventory, const SbomSubject& su
     j["name"] = c.name;
     if (!c.version.empty()) j["version"] = c.version;
     if (!c.purl.empty()) j["purl"] = c.purl;
-    Json props = Json::array({{{"name", "imgstrip:origin"}, {"value", origin(c.kind)}}});
+    Json props = Json::array({{{"name", "imgstrip:origin"}, {"value", cyclonedx_origin(c.kind)}}});
     if (!c.arch.empty()) props.push_back({{"name", "imgstrip:architecture"}, {"value", c.arch}});
     if (!c.location.empty())
       props.push_back({{"name", "imgstrip:location"}, {"value", c.location}});

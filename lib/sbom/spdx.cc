@@ -26,7 +26,7 @@ Json purl_ref(const std::string& purl) {
                        {"referenceLocator", purl}}});
 }
 
-const char* origin(ComponentKind k) {
+const char* spdx_origin(ComponentKind k) {
   switch (k) {
     case ComponentKind::OsPackage:
       return "OS package";
@@ -69,7 +69,7 @@ std::string spdx_document(const Inventory& inventory, const SbomSubject& subject
     std::string name = c.group.empty() ? c.name : c.group + ":" + c.name;
     Json p = package(id, name, c.version);
     if (!c.purl.empty()) p["externalRefs"] = purl_ref(c.purl);
-    std::string info = origin(c.kind);
+    std::string info = spdx_origin(c.kind);
     if (!c.location.empty()) info += " recorded in " + c.location;
     p["sourceInfo"] = info;
     // An installed OS package is neither of SPDX's purposes exactly (INSTALL means an

@@ -6,6 +6,7 @@
 #include <memory>
 #include <thread>
 
+#include "core/text.h"
 #include "verify/stop.h"
 
 namespace imgstrip::verify {
@@ -28,12 +29,6 @@ size_t on_data(char* data, size_t size, size_t n, void* user) {
 
 int on_progress(void*, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
   return stop_requested() ? 1 : 0;  // non-zero aborts the transfer
-}
-
-std::string lower(std::string s) {
-  for (char& c : s)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return s;
 }
 
 }  // namespace
@@ -67,7 +62,7 @@ Response send_request(const Request& request, int host_port, std::chrono::millis
   bool has_type = false;
   curl_slist* headers = nullptr;
   for (const auto& [k, v] : request.headers) {
-    if (lower(k) == "content-type") has_type = true;
+    if (ascii_lower(k) == "content-type") has_type = true;
     headers = curl_slist_append(headers, (k + ": " + v).c_str());
   }
   if (request.has_body) {

@@ -12,6 +12,7 @@
 #include <set>
 
 #include "core/error.h"
+#include "core/path.h"
 #include "core/stream.h"
 #include "core/tempdir.h"
 #include "core/text.h"
@@ -66,7 +67,7 @@ std::vector<std::string> hardening_flags(const Engine& engine, const ImageInfo& 
   // a tmpfs or volume on each writable path, no new privileges.
   auto writable = info.labels.find(kWritableLabel);
   if (writable != info.labels.end()) {
-    for (const std::string& p : split_list(writable->second)) {
+    for (const std::string& p : split_list(writable->second, ',')) {
       if (!p.starts_with('/') || has_control(p) || p.find(':') != std::string::npos)
         fail("the {} label has a bad path \"{}\"", kWritableLabel, one_line(p));
     }
