@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstring>
 #include <exception>
+#include <functional>
 #include <set>
 #include <thread>
 #include <unordered_map>
@@ -77,9 +78,10 @@ class Analyzer {
   void find_plt_stubs(const CodeRange& r, Decoder& dec);
   void add_import_call(Function& f, const Insn& in, const std::string& sym, bool tail);
   const std::string* import_slot(uint64_t slot) const;
-  // What each function does, on every core: a function's own results are written by the
-  // thread that analyses it; the GOT slots read and the notes are gathered per thread and
-  // merged in function order, so the result does not depend on the number of threads.
+  // What each function does, on every core: each decode segment is decoded again and its
+  // functions analysed by one thread, which writes their results; the GOT slots read and
+  // the notes are gathered per thread and merged in function order, so the result does not
+  // depend on the number of threads.
   void analyse_functions();
   struct FunctionNotes {
     std::set<uint64_t> got_used;
@@ -89,7 +91,28 @@ class Analyzer {
   void resolve_wrappers();
   void resolve_lookups();
   void add_data_refs();
-  void decode_from(const std::set<uint64_t>& starts, Decoder& dec);
+  // The first pass: decodes every segment (the code between consecutive `starts`, so that
+  // decoding resynchronises at each of them) on every core, keeping only the code map and
+  // the direct call targets. Decoding is linear and starts afresh at each segment, so a
+  // segment decoded again later gives the same instructions.
+  void map_code(const std::set<uint64_t>& starts);
+  // Calls f(index, code) for each segment index in [0, segments_.size()) on every core,
+  // with the segment's instructions; rethrows the first error.
+  void for_each_segment(const std::function<void(unsigned, size_t, std::span<const Insn>)>& f,
+                        unsigned threads);
+  // The instructions of function `fi`, decoded again.
+  std::vector<Insn> code_of(size_t fi);
+  // The code map: per code range (not PLT), per byte, the size of the instruction that
+  // starts there (0: none; kPadding set: a nop). 1 byte per byte of code, where holding
+  // every decoded instruction took 56 (libnode: 400 MB).
+  static constexpr uint8_t kPadding = 0x80;
+  uint8_t insn_at(const CodeRange& r, uint64_t addr) const {
+    return sizes_[static_cast<size_t>(&r - ranges_.data())][addr - r.addr];
+  }
+  struct Segment {
+    uint64_t from = 0, to = 0;
+    const CodeRange* range = nullptr;
+  };
 
   const ElfFile& elf_;
   ObjectAnalysis out_;
@@ -103,8 +126,10 @@ class Analyzer {
   std::unordered_map<uint64_t, std::string> stubs_;     // PLT stub address -> symbol
   std::unordered_map<uint64_t, uint64_t> ifunc_stubs_;  // PLT stub -> local IFUNC resolver
   std::set<uint64_t> got_used_;                         // GOT slots read by code
-  std::vector<Insn> insns_;
-  std::vector<std::pair<size_t, size_t>> slices_;  // per function: [begin, end) in insns_
+  std::vector<std::vector<uint8_t>> sizes_;             // the code map, per range
+  std::vector<Segment> segments_;                       // sorted, disjoint
+  std::vector<uint64_t> call_targets_;                  // of direct calls, unsorted
+  uint64_t instruction_count_ = 0;
 };
 
 void Analyzer::find_plt_stubs(const CodeRange& r, Decoder& dec) {
@@ -160,22 +185,24 @@ void Analyzer::add_import_call(Function& f, const Insn& in, const std::string& s
   f.calls.push_back(std::move(c));
 }
 
-void Analyzer::analyse_functions() {
+void Analyzer::for_each_segment(
+    const std::function<void(unsigned, size_t, std::span<const Insn>)>& f, unsigned threads) {
   std::atomic<size_t> next{0};
-  constexpr size_t kChunk = 256;
-  unsigned threads = std::max(1u, std::thread::hardware_concurrency());
-  if (out_.functions.size() < 4 * kChunk) threads = 1;
-  std::vector<FunctionNotes> per_thread(threads);
+  constexpr size_t kChunk = 64;
   std::vector<std::exception_ptr> errors(threads);
   auto work = [&](unsigned t) {
     try {
-      for (size_t from = next.fetch_add(kChunk); from < out_.functions.size();
+      Decoder dec(out_.arch);
+      std::vector<Insn> code;
+      for (size_t from = next.fetch_add(kChunk); from < segments_.size();
            from = next.fetch_add(kChunk)) {
-        size_t to = std::min(out_.functions.size(), from + kChunk);
-        for (size_t fi = from; fi < to; ++fi) {
-          auto [b, e] = slices_[fi];
-          analyse_function(out_.functions[fi], std::span<const Insn>(insns_.data() + b, e - b), fi,
-                           per_thread[t]);
+        size_t to = std::min(segments_.size(), from + kChunk);
+        for (size_t si = from; si < to; ++si) {
+          const Segment& seg = segments_[si];
+          code.clear();
+          dec.decode(seg.range->bytes.substr(seg.from - seg.range->addr, seg.to - seg.from),
+                     seg.from, code);
+          f(t, si, code);
         }
       }
     } catch (...) {
@@ -190,6 +217,40 @@ void Analyzer::analyse_functions() {
     th.join();
   for (auto& e : errors)
     if (e) std::rethrow_exception(e);
+}
+
+unsigned worker_threads(size_t items) {
+  constexpr size_t kMinimum = 1024;  // below this, threads cost more than they save
+  if (items < kMinimum) return 1;
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+// A function's instructions: those of its segment from its start up to the next function's.
+std::span<const Insn> function_code(std::span<const Insn> segment, uint64_t start, uint64_t limit) {
+  auto lo = std::lower_bound(segment.begin(), segment.end(), start,
+                             [](const Insn& in, uint64_t a) { return in.addr < a; });
+  auto hi = std::lower_bound(lo, segment.end(), limit,
+                             [](const Insn& in, uint64_t a) { return in.addr < a; });
+  return std::span<const Insn>(lo, hi);
+}
+
+void Analyzer::analyse_functions() {
+  unsigned threads = worker_threads(out_.functions.size());
+  std::vector<FunctionNotes> per_thread(threads);
+  for_each_segment(
+      [&](unsigned t, size_t si, std::span<const Insn> code) {
+        // The functions starting in the segment: their code ends by the next start, so in it.
+        const Segment& seg = segments_[si];
+        auto first = std::lower_bound(out_.functions.begin(), out_.functions.end(), seg.from,
+                                      [](const Function& f, uint64_t a) { return f.start < a; });
+        for (auto i = static_cast<size_t>(first - out_.functions.begin());
+             i < out_.functions.size() && out_.functions[i].start < seg.to; ++i) {
+          uint64_t limit = i + 1 < out_.functions.size() ? out_.functions[i + 1].start : UINT64_MAX;
+          analyse_function(out_.functions[i], function_code(code, out_.functions[i].start, limit),
+                           i, per_thread[t]);
+        }
+      },
+      threads);
   std::vector<std::pair<size_t, std::string>> notes;
   for (auto& p : per_thread) {
     got_used_.insert(p.got_used.begin(), p.got_used.end());
@@ -200,6 +261,21 @@ void Analyzer::analyse_functions() {
                    [](const auto& a, const auto& b) { return a.first < b.first; });
   for (auto& n : notes)
     out_.notes.push_back(std::move(n.second));
+}
+
+std::vector<Insn> Analyzer::code_of(size_t fi) {
+  const Function& f = out_.functions[fi];
+  auto it = std::upper_bound(segments_.begin(), segments_.end(), f.start,
+                             [](uint64_t a, const Segment& seg) { return a < seg.from; });
+  std::vector<Insn> code;
+  if (it == segments_.begin()) return code;
+  const Segment& seg = *std::prev(it);
+  Decoder dec(out_.arch);
+  dec.decode(seg.range->bytes.substr(seg.from - seg.range->addr, seg.to - seg.from), seg.from,
+             code);
+  uint64_t limit = fi + 1 < out_.functions.size() ? out_.functions[fi + 1].start : UINT64_MAX;
+  std::span<const Insn> mine = function_code(code, f.start, limit);
+  return std::vector<Insn>(mine.begin(), mine.end());
 }
 
 void Analyzer::analyse_function(Function& f, std::span<const Insn> code, size_t fi,
@@ -280,8 +356,7 @@ void Analyzer::resolve_wrappers() {
     bool changed = false;
     for (size_t fi = 0; fi < out_.functions.size(); ++fi) {
       Function& f = out_.functions[fi];
-      auto [b, e] = slices_[fi];
-      std::span<const Insn> code(insns_.data() + b, e - b);
+      std::vector<Insn> code;  // decoded again when a call needs tracing
       std::optional<FunctionFlow> flow;
       for (auto& c : f.calls) {
         if (c.number || !c.import.empty()) continue;
@@ -289,9 +364,12 @@ void Analyzer::resolve_wrappers() {
         if (!idx) continue;
         const Function& callee = out_.functions[*idx];
         if (!callee.number_param) continue;
+        if (!flow) {
+          code = code_of(fi);
+          flow.emplace(code, model);
+        }
         auto at = index_of(code, c.addr);
         if (!at) continue;
-        if (!flow) flow.emplace(code, model);
         c.number = flow->trace(*at, model.params[static_cast<size_t>(*callee.number_param)]);
         if (c.number->param && !f.number_param) {
           f.number_param = c.number->param;
@@ -323,16 +401,18 @@ void Analyzer::resolve_lookups() {
     for (size_t fi = 0; fi < out_.functions.size(); ++fi) {
       Function& f = out_.functions[fi];
       if (lookup_name_argument(f.name)) continue;  // the lookup function's own code
-      auto [b, e] = slices_[fi];
-      std::span<const Insn> code(insns_.data() + b, e - b);
+      std::vector<Insn> code;                      // decoded again when a call needs tracing
       std::optional<FunctionFlow> flow;
       for (const CallSite& c : f.calls) {
         auto k = name_argument(c);
         if (!k || static_cast<size_t>(*k) >= model.params.size()) continue;
         if (!done[fi].insert(c.addr).second) continue;
+        if (!flow) {
+          code = code_of(fi);
+          flow.emplace(code, model);
+        }
         auto at = index_of(code, c.addr);
         if (!at) continue;
-        if (!flow) flow.emplace(code, model);
         ValueSet v = flow->trace(*at, model.params[static_cast<size_t>(*k)]);
         SymbolLookup l{c.addr, {}, v.unknown, v.why};
         for (int64_t a : v.constants) {
@@ -445,25 +525,40 @@ void Analyzer::add_data_refs() {
   out_.data_imports.assign(imports.begin(), imports.end());
 }
 
-// Decodes every code range between consecutive starts, so that decoding resynchronises at
-// each of them.
-void Analyzer::decode_from(const std::set<uint64_t>& starts, Decoder& dec) {
-  // One allocation for the whole object (x86-64 code averages about four bytes an
-  // instruction): growing by doubling copied every instruction of libnode's 40 MB twice.
-  size_t code_bytes = 0;
-  for (const auto& r : ranges_)
-    if (!r.plt) code_bytes += r.bytes.size();
-  insns_.reserve(insns_.size() + code_bytes / 4 + 64);
+void Analyzer::map_code(const std::set<uint64_t>& starts) {
+  segments_.clear();
   for (const auto& r : ranges_) {
     if (r.plt) continue;
     auto it = starts.lower_bound(r.addr);
     while (it != starts.end() && *it < r.end()) {
-      uint64_t from = *it;
       auto next = std::next(it);
       uint64_t to = (next != starts.end() && *next < r.end()) ? *next : r.end();
-      dec.decode(r.bytes.substr(from - r.addr, to - from), from, insns_);
+      segments_.push_back({*it, to, &r});
       it = next;
     }
+  }
+  sizes_.assign(ranges_.size(), {});
+  for (size_t ri = 0; ri < ranges_.size(); ++ri)
+    if (!ranges_[ri].plt) sizes_[ri].assign(ranges_[ri].bytes.size(), 0);
+  unsigned threads = worker_threads(segments_.size());
+  std::vector<std::vector<uint64_t>> calls(threads);
+  std::vector<uint64_t> counts(threads, 0);
+  for_each_segment(
+      [&](unsigned t, size_t si, std::span<const Insn> code) {
+        const CodeRange& r = *segments_[si].range;
+        for (const Insn& in : code) {
+          sizes_[static_cast<size_t>(&r - ranges_.data())][in.addr - r.addr] =
+              static_cast<uint8_t>(in.size | (in.nop ? kPadding : 0));
+          if (in.flow == Flow::Call && in.target != in.end()) calls[t].push_back(in.target);
+        }
+        counts[t] += code.size();
+      },
+      threads);
+  call_targets_.clear();
+  instruction_count_ = 0;
+  for (unsigned t = 0; t < threads; ++t) {
+    call_targets_.insert(call_targets_.end(), calls[t].begin(), calls[t].end());
+    instruction_count_ += counts[t];
   }
 }
 
@@ -511,22 +606,28 @@ ObjectAnalysis Analyzer::run() {
   // then checked against that decoding: one inside padding moves to the padding's end (the
   // FDE of a signal trampoline begins a byte early on purpose), one inside another
   // instruction means the sweep lost step there, and the code is decoded again with it.
-  decode_from(starts, dec);
+  map_code(starts);
   std::set<uint64_t> resync;
   for (uint64_t a : eh_frame_function_starts(elf_, out_.notes)) {
     const CodeRange* r = range_of(ranges_, a);
     if (!r || r->plt) continue;
-    auto it = std::upper_bound(insns_.begin(), insns_.end(), a,
-                               [](uint64_t v, const Insn& in) { return v < in.addr; });
-    if (it != insns_.begin()) {
-      const Insn& prev = *std::prev(it);
-      if (prev.addr == a) {
+    // The instruction starting at or before `a` that may cover it (no instruction is
+    // longer than 15 bytes).
+    uint64_t at = a;
+    uint8_t v = 0;
+    while (true) {
+      if ((v = insn_at(*r, at)) != 0 || at == r->addr || a - at >= 15) break;
+      --at;
+    }
+    if (v != 0) {
+      uint64_t end = at + (v & ~kPadding);
+      if (at == a) {
         starts.insert(a);
         continue;
       }
-      if (a < prev.end()) {
-        if (prev.nop)
-          starts.insert(prev.end());
+      if (a < end) {
+        if (v & kPadding)
+          starts.insert(end);
         else
           resync.insert(a);
         continue;
@@ -536,36 +637,36 @@ ObjectAnalysis Analyzer::run() {
   }
   if (!resync.empty()) {
     starts.insert(resync.begin(), resync.end());
-    insns_.clear();
-    decode_from(starts, dec);
+    map_code(starts);
   }
-  out_.instructions = insns_.size();
+  out_.instructions = instruction_count_;
   // Direct call targets start functions too.
-  for (const Insn& in : insns_)
-    if (in.flow == Flow::Call && in.target != in.end() && !stubs_.count(in.target) &&
-        !ifunc_stubs_.count(in.target))
-      if (const CodeRange* r = range_of(ranges_, in.target); r && !r->plt) starts.insert(in.target);
+  for (uint64_t target : call_targets_)
+    if (!stubs_.count(target) && !ifunc_stubs_.count(target))
+      if (const CodeRange* r = range_of(ranges_, target); r && !r->plt) starts.insert(target);
+  std::vector<uint64_t>().swap(call_targets_);
 
-  // Split the instructions into functions at the starts.
-  size_t i = 0;
+  // Split the code into functions at the starts: each runs from its start to the end of the
+  // last instruction that starts before the next one.
   for (auto it = starts.begin(); it != starts.end(); ++it) {
-    while (i < insns_.size() && insns_[i].addr < *it)
-      ++i;
-    if (i >= insns_.size()) break;
+    const CodeRange* r = range_of(ranges_, *it);
+    if (!r || r->plt) continue;
     auto next = std::next(it);
-    uint64_t limit = next == starts.end() ? UINT64_MAX : *next;
-    if (insns_[i].addr >= limit) continue;  // nothing decoded here (or a start inside an insn)
-    size_t j = i;
-    while (j < insns_.size() && insns_[j].addr < limit)
-      ++j;
+    uint64_t limit = std::min(next == starts.end() ? UINT64_MAX : *next, r->end());
+    uint64_t first = *it;
+    while (first < limit && insn_at(*r, first) == 0)
+      ++first;
+    if (first >= limit) continue;  // nothing decoded here (or a start inside an insn)
+    uint64_t last = limit - 1;
+    while (insn_at(*r, last) == 0)
+      --last;
     Function f;
     f.start = *it;
-    f.end = insns_[j - 1].end();
+    f.end = last + (insn_at(*r, last) & ~kPadding);
     if (auto n = names.find(*it); n != names.end()) f.name = n->second;
     out_.functions.push_back(std::move(f));
-    slices_.emplace_back(i, j);
-    i = j;
   }
+  std::vector<std::vector<uint8_t>>().swap(sizes_);
 
   analyse_functions();
   resolve_wrappers();
