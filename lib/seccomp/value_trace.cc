@@ -78,13 +78,15 @@ FunctionFlow::FunctionFlow(std::span<const Insn> code, const RegisterModel& mode
 
 ValueSet FunctionFlow::trace(size_t index, uint8_t reg) const {
   ValueSet out;
-  auto mark_unknown = [&](std::string why) {
-    if (!out.unknown) out.why = std::move(why);
+  // Reasons are literals, made a string once: a trace runs at every call of a large object.
+  auto mark_unknown = [&](const char* why) {
+    if (!out.unknown) out.why = why;
     out.unknown = true;
   };
   SeenStates seen;
   std::vector<State> work{{index, reg, 0}};
   std::vector<int64_t> values;
+  std::vector<size_t> preds;
   while (!work.empty()) {
     State s = work.back();
     work.pop_back();
@@ -109,7 +111,7 @@ ValueSet FunctionFlow::trace(size_t index, uint8_t reg) const {
         mark_unknown("not an argument at function entry");
       }
     }
-    std::vector<size_t> preds;
+    preds.clear();
     if (s.i > 0 && code_[s.i - 1].falls_through()) preds.push_back(s.i - 1);
     if (auto it = jumps_to_.find(code_[s.i].addr); it != jumps_to_.end())
       for (uint32_t j : it->second)
