@@ -3,6 +3,7 @@
 #include <capstone/capstone.h>
 
 #include <array>
+#include <mutex>
 
 #include "core/error.h"
 
@@ -412,6 +413,33 @@ std::string_view register_name(Arch a, uint8_t reg) {
   return reg < 32 ? arm[reg] : "?";
 }
 
+namespace {
+
+// Capstone 4 sorts a table of its x86 module the first time an instruction needs it
+// (X86_insn_reg_intel: accumulator registers written into the mnemonic), without a lock.
+// Threads decoding at once could read the table half sorted and name the wrong register,
+// which made two analyses of the same object differ now and then. One instruction that
+// needs the table (add eax, imm32), and a few others, are decoded once before any other.
+void warm_up(csh handle, cs_insn* insn, Arch arch) {
+  static std::once_flag once[2];
+  std::call_once(once[arch == Arch::X86_64 ? 0 : 1], [&] {
+    static constexpr uint8_t x86[] = {0x05, 0x78, 0x56, 0x34, 0x12,        // add eax, imm32
+                                      0x48, 0x05, 0x78, 0x56, 0x34, 0x12,  // add rax, imm32
+                                      0xa8, 0x01,                          // test al, 1
+                                      0x91,                                // xchg eax, ecx
+                                      0xec};                               // in al, dx
+    static constexpr uint8_t arm[] = {0x20, 0x00, 0x80, 0xd2,              // mov x0, #1
+                                      0x01, 0x00, 0x00, 0xd4};             // svc #0
+    const uint8_t* p = arch == Arch::X86_64 ? x86 : arm;
+    size_t left = arch == Arch::X86_64 ? sizeof(x86) : sizeof(arm);
+    uint64_t pc = 0x1000;
+    while (left > 0 && cs_disasm_iter(handle, &p, &left, &pc, insn)) {
+    }
+  });
+}
+
+}  // namespace
+
 struct Decoder::Impl {
   csh handle = 0;
   cs_insn* insn = nullptr;
@@ -427,6 +455,7 @@ Decoder::Decoder(Arch arch) : impl_(std::make_unique<Impl>()), arch_(arch) {
     cs_close(&impl_->handle);
     fail("capstone: out of memory");
   }
+  warm_up(impl_->handle, impl_->insn, arch);
 }
 
 Decoder::~Decoder() {
