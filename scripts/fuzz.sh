@@ -12,7 +12,7 @@ TARGETS=(fuzz_pkgdb_dpkg fuzz_pkgdb_apk fuzz_pkgdb_rpm_header fuzz_pkgdb_bdb_has
          fuzz_resolve_python_imports fuzz_seccomp_config_gate fuzz_engine_messages fuzz_engine_ping
          fuzz_sign_signing_key fuzz_attach_referrers fuzz_sbom_app_metadata
          fuzz_verify_request fuzz_verify_openapi fuzz_verify_trace fuzz_harden_writes
-         fuzz_fs_gzip_reader)
+         fuzz_fs_gzip_reader fuzz_harden_file_caps)
 CC=clang CXX=clang++ cmake -S . -B "$BUILD" -DIMGSTRIP_FUZZ=ON -DIMGSTRIP_TESTS=OFF \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIMGSTRIP_WERROR=ON >/dev/null
 cmake --build "$BUILD" -j "$(nproc)" --target "${TARGETS[@]}" >/dev/null
@@ -53,6 +53,9 @@ for t in "${TARGETS[@]}"; do
     fuzz_harden_writes)
       printf '#!/bin/sh\nsed "s/a/b/" /etc/t > /etc/nginx/sites-enabled/default\nmkdir -p /run/php /var/lib/x\nchown a:b /var/lib/x\ncp /a /b/c 2>>/var/log/e\n' >"$dir/script"
       printf 'pid = /run/php/fpm.pid\nerror_log = /var/log/php-fpm.log\n; /var/log/no\n' >"$dir/conf" ;;
+    fuzz_harden_file_caps)  # ping's cap_net_raw+ep (revision 2), and revision 3 with a root uid
+      printf '\001\000\000\002\000\040\000\000\000\000\000\000\000\000\000\000\000\000\000\000' >"$dir/v2"
+      printf '\000\000\000\003\000\004\000\000\000\000\000\000\000\000\000\000\000\000\000\000\350\003\000\000' >"$dir/v3" ;;
     fuzz_fs_gzip_reader)
       head -c 30000 /usr/bin/true | gzip -6 >"$dir/one"
       { printf 'ab' | gzip; printf 'cd' | gzip -1; printf '\0\0'; } >"$dir/members" ;;

@@ -10,6 +10,8 @@
 
 #include "core/error.h"
 #include "core/path.h"
+#include "core/text.h"
+#include "harden/file_caps.h"
 #include "harden/writable.h"
 
 namespace imgstrip {
@@ -202,6 +204,19 @@ std::vector<Capability> derive_capabilities(const HardenInput& input,
   if (root || setid_kept) {
     if (auto r = reachable(input, {"chroot"})) {
       caps["SYS_CHROOT"].push_back(fmt::format("{} and {}", root ? who : setid_text, *r));
+    }
+  }
+
+  // A kept program with file capabilities gets them at exec only within the bounding set
+  // (and, marked effective, does not start without all of them).
+  for (const KeptPath& k : input.kept) {
+    if (k.type != FileType::Regular || !k.file_caps) continue;
+    for (unsigned n : capability_numbers(k.file_caps->permitted)) {
+      if (n >= kCapabilities.size()) continue;  // newer than this table: no name to give
+      caps[std::string(kCapabilities[n])].push_back(fmt::format(
+          "/{} has the file capability cap_{}{} (security.capability): it is "
+          "granted at exec only within the bounding set",
+          k.path, ascii_lower(kCapabilities[n]), k.file_caps->effective ? "+ep" : "+p"));
     }
   }
 

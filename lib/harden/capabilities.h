@@ -21,6 +21,8 @@
 //                     SETUID derived: the root master signals workers running under another
 //                     uid (nginx, php-fpm, apache); signals to itself need no capability
 //   SYS_CHROOT        chroot reachable, and R or setid binaries kept
+//   any               the permitted file capabilities (security.capability) of a kept
+//                     program: exec grants them only within the bounding set
 // Never derived from syscall names alone, only through HardenOptions::add_capabilities:
 // NET_RAW (socket(…, SOCK_RAW) cannot be told from `socket` reachable), AUDIT_WRITE
 // (a netlink audit socket, likewise), FSETID, SETPCAP, SETFCAP, MKNOD, SYS_ADMIN...

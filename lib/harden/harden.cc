@@ -42,7 +42,7 @@ HardenResult harden(const HardenInput& input, const HardenOptions& options) {
   r.run.read_only = true;
   for (const WritableDir& w : r.writable)
     r.run.writable.push_back({"/" + w.path, w.volume, w.content});
-  r.run.no_new_privileges = !keeps_setid_binaries(input);
+  r.run.no_new_privileges = !keeps_privileged_programs(input);
   r.run_as_uid = input.run_uid;
   for (auto& [key, value] : run_labels(r.run))
     r.labels[key] = value;

@@ -88,7 +88,13 @@ HardenInput harden_input(std::string_view image, const ImageConfig& config, cons
   for (const std::string& path : kept) {
     const Entry* e = tree.find(path);
     if (e == nullptr) continue;
-    input.kept.push_back({e->path, e->type, e->mode, e->uid, e->gid});
+    KeptPath k{e->path, e->type, e->mode, e->uid, e->gid};
+    for (const auto& [name, value] : e->xattrs) {
+      if (name != kFileCapsXattr) continue;
+      k.has_file_caps = true;
+      k.file_caps = parse_file_caps(value);
+    }
+    input.kept.push_back(std::move(k));
   }
   std::sort(input.kept.begin(), input.kept.end(),
             [](const KeptPath& a, const KeptPath& b) { return a.path < b.path; });
@@ -112,6 +118,13 @@ bool keeps_setid_binaries(const HardenInput& input) {
   if (input.setid_binaries) return *input.setid_binaries;
   return std::any_of(input.kept.begin(), input.kept.end(),
                      [](const KeptPath& k) { return k.setid(); });
+}
+
+bool keeps_privileged_programs(const HardenInput& input) {
+  if (keeps_setid_binaries(input)) return true;
+  return std::any_of(input.kept.begin(), input.kept.end(), [](const KeptPath& k) {
+    return k.type == FileType::Regular && k.has_file_caps;
+  });
 }
 
 std::string input_name(const HardenInput& input) {

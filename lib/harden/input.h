@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "fs/tree.h"
+#include "harden/file_caps.h"
 #include "harden/script_writes.h"
 #include "oci/config.h"
 
@@ -23,6 +24,11 @@ struct KeptPath {
   uint32_t mode = 0644;
   uint32_t uid = 0;
   uint32_t gid = 0;
+
+  // A security.capability xattr (file capabilities), and what it grants (nullopt when the
+  // value is malformed: the kernel would refuse to run the file).
+  bool has_file_caps = false;
+  std::optional<FileCaps> file_caps{};
 
   bool executable() const { return type == FileType::Regular && (mode & 0111) != 0; }
   bool setid() const { return type == FileType::Regular && (mode & 06000) != 0; }
@@ -86,6 +92,9 @@ HardenInput harden_input(std::string_view image, const ImageConfig& config, cons
 std::vector<Port> ports(const HardenInput& input);
 // Whether setuid/setgid binaries are kept (the flag, or else the modes of `kept`).
 bool keeps_setid_binaries(const HardenInput& input);
+// Whether a kept program gains privileges at exec: setuid/setgid, or file capabilities.
+// no-new-privileges would take them away.
+bool keeps_privileged_programs(const HardenInput& input);
 // The policy name of the input (input.name sanitised, or derived from input.image).
 std::string input_name(const HardenInput& input);
 
