@@ -100,10 +100,7 @@ std::string describe(const KeptPath& k) {
 }  // namespace
 
 std::string Capability::lower() const {
-  std::string out = name;
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
+  return ascii_lower(name);
 }
 
 std::string capability_name(std::string_view name) {

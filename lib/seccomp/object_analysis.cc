@@ -112,7 +112,12 @@ class Analyzer {
   struct Segment {
     uint64_t from = 0, to = 0;
     const CodeRange* range = nullptr;
+    std::string_view bytes() const { return range->bytes.substr(from - range->addr, to - from); }
   };
+  // Where function `fi`'s instructions end at the latest: the next function's start.
+  uint64_t limit_of(size_t fi) const {
+    return fi + 1 < out_.functions.size() ? out_.functions[fi + 1].start : UINT64_MAX;
+  }
 
   const ElfFile& elf_;
   ObjectAnalysis out_;
@@ -200,8 +205,7 @@ void Analyzer::for_each_segment(
         for (size_t si = from; si < to; ++si) {
           const Segment& seg = segments_[si];
           code.clear();
-          dec.decode(seg.range->bytes.substr(seg.from - seg.range->addr, seg.to - seg.from),
-                     seg.from, code);
+          dec.decode(seg.bytes(), seg.from, code);
           f(t, si, code);
         }
       }
@@ -245,9 +249,9 @@ void Analyzer::analyse_functions() {
                                       [](const Function& f, uint64_t a) { return f.start < a; });
         for (auto i = static_cast<size_t>(first - out_.functions.begin());
              i < out_.functions.size() && out_.functions[i].start < seg.to; ++i) {
-          uint64_t limit = i + 1 < out_.functions.size() ? out_.functions[i + 1].start : UINT64_MAX;
-          analyse_function(out_.functions[i], function_code(code, out_.functions[i].start, limit),
-                           i, per_thread[t]);
+          analyse_function(out_.functions[i],
+                           function_code(code, out_.functions[i].start, limit_of(i)), i,
+                           per_thread[t]);
         }
       },
       threads);
@@ -271,10 +275,8 @@ std::vector<Insn> Analyzer::code_of(size_t fi) {
   if (it == segments_.begin()) return code;
   const Segment& seg = *std::prev(it);
   Decoder dec(out_.arch);
-  dec.decode(seg.range->bytes.substr(seg.from - seg.range->addr, seg.to - seg.from), seg.from,
-             code);
-  uint64_t limit = fi + 1 < out_.functions.size() ? out_.functions[fi + 1].start : UINT64_MAX;
-  std::span<const Insn> mine = function_code(code, f.start, limit);
+  dec.decode(seg.bytes(), seg.from, code);
+  std::span<const Insn> mine = function_code(code, f.start, limit_of(fi));
   return std::vector<Insn>(mine.begin(), mine.end());
 }
 
