@@ -42,8 +42,11 @@ json analysis_to_json(const ObjectAnalysis& a) {
     if (f.number_param) jf["w"] = *f.number_param;
     if (!f.syscalls.empty()) {
       json sites = json::array();
-      for (const auto& s : f.syscalls)
-        sites.push_back({s.addr, value_to_json(s.number)});
+      for (const auto& s : f.syscalls) {
+        json site = {s.addr, value_to_json(s.number)};
+        if (s.arg0) site.push_back(value_to_json(*s.arg0));
+        sites.push_back(std::move(site));
+      }
       jf["sc"] = std::move(sites);
     }
     if (!f.calls.empty()) {
@@ -64,6 +67,13 @@ json analysis_to_json(const ObjectAnalysis& a) {
     if (!f.takes_imports.empty()) jf["ti"] = f.takes_imports;
     if (!f.data_uses.empty()) jf["du"] = f.data_uses;
     if (f.name_param) jf["np"] = *f.name_param;
+    if (f.argument_param) jf["ap"] = *f.argument_param;
+    if (!f.passes.empty()) {
+      json passes = json::array();
+      for (const auto& p : f.passes)
+        passes.push_back({p.call, value_to_json(p.value)});
+      jf["pa"] = std::move(passes);
+    }
     if (!f.lookups.empty()) {
       json lookups = json::array();
       for (const auto& l : f.lookups) {
@@ -111,8 +121,11 @@ ObjectAnalysis analysis_from_json(const json& j) {
       if (jf.contains("n")) f.name = jf.at("n").get<std::string>();
       if (jf.contains("w")) f.number_param = jf.at("w").get<int>();
       if (jf.contains("sc"))
-        for (const auto& s : jf.at("sc"))
-          f.syscalls.push_back({s.at(0).get<uint64_t>(), value_from_json(s.at(1))});
+        for (const auto& s : jf.at("sc")) {
+          SyscallSite site{s.at(0).get<uint64_t>(), value_from_json(s.at(1)), std::nullopt};
+          if (s.size() > 2) site.arg0 = value_from_json(s.at(2));
+          f.syscalls.push_back(std::move(site));
+        }
       if (jf.contains("c")) {
         for (const auto& jc : jf.at("c")) {
           CallSite c;
@@ -130,6 +143,10 @@ ObjectAnalysis analysis_from_json(const json& j) {
       if (jf.contains("ti")) f.takes_imports = jf.at("ti").get<std::vector<std::string>>();
       if (jf.contains("du")) f.data_uses = jf.at("du").get<std::vector<uint64_t>>();
       if (jf.contains("np")) f.name_param = jf.at("np").get<int>();
+      if (jf.contains("ap")) f.argument_param = jf.at("ap").get<int>();
+      if (jf.contains("pa"))
+        for (const auto& p : jf.at("pa"))
+          f.passes.push_back({p.at(0).get<uint64_t>(), value_from_json(p.at(1))});
       if (jf.contains("l")) {
         for (const auto& jl : jf.at("l")) {
           SymbolLookup l;

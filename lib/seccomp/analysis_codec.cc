@@ -124,6 +124,8 @@ std::string encode_analysis(const ObjectAnalysis& a) {
     for (const auto& s : f.syscalls) {
       w.u(s.addr - f.start);
       w.value(s.number);
+      w.u(s.arg0 ? 1 : 0);
+      if (s.arg0) w.value(*s.arg0);
     }
     w.u(f.calls.size());
     for (const auto& c : f.calls) {
@@ -139,6 +141,12 @@ std::string encode_analysis(const ObjectAnalysis& a) {
     w.strs(f.takes_imports);
     w.addrs(f.data_uses, 0);
     w.u(f.name_param ? static_cast<uint64_t>(*f.name_param) + 1 : 0);
+    w.u(f.argument_param ? static_cast<uint64_t>(*f.argument_param) + 1 : 0);
+    w.u(f.passes.size());
+    for (const auto& p : f.passes) {
+      w.u(p.call - f.start);
+      w.value(p.value);
+    }
     w.u(f.lookups.size());
     for (const auto& l : f.lookups) {
       w.u(l.addr - f.start);
@@ -193,6 +201,7 @@ ObjectAnalysis decode_analysis(std::string_view bytes) {
     for (auto& s : f.syscalls) {
       s.addr = f.start + r.u();
       s.number = r.value();
+      if (r.u()) s.arg0 = r.value();
     }
     f.calls.resize(r.count());
     for (auto& c : f.calls) {
@@ -209,6 +218,12 @@ ObjectAnalysis decode_analysis(std::string_view bytes) {
     f.takes_imports = r.strs();
     f.data_uses = r.addrs(0);
     if (uint64_t p = r.u()) f.name_param = static_cast<int>(std::min<uint64_t>(p - 1, 64));
+    if (uint64_t p = r.u()) f.argument_param = static_cast<int>(std::min<uint64_t>(p - 1, 64));
+    f.passes.resize(r.count());
+    for (auto& p : f.passes) {
+      p.call = f.start + r.u();
+      p.value = r.value();
+    }
     f.lookups.resize(r.count());
     for (auto& l : f.lookups) {
       l.addr = f.start + r.u();

@@ -31,10 +31,14 @@ class Graph {
   std::optional<uint32_t> local(size_t obj, uint64_t addr) const;
   bool cut(size_t obj, const std::string& symbol) const;
   void add_root(uint32_t node, std::string why);
-  void reach(uint32_t from, uint32_t to);
+  // `indirect`: through an address (taken in code, stored in data, looked up by name), so
+  // the callee's arguments are not those of a traced call.
+  void reach(uint32_t from, uint32_t to, bool indirect = false);
   void reach_data(size_t obj, uint64_t addr, uint32_t from, bool whole);
   void wrapper_fixpoint();
   SyscallSet wrapper_reach(const std::set<uint32_t>& wrappers);
+  std::vector<uint32_t> callees(size_t obj, const CallSite& c);
+  void trace_arguments(const std::vector<uint32_t>& order, const SyscallSet& unknown_reach);
   std::string label(uint32_t node) const;
   std::vector<std::string> chain(uint32_t node) const;
   size_t object_of(uint32_t node) const;
@@ -54,6 +58,7 @@ class Graph {
   std::unordered_map<std::string_view, std::vector<std::pair<size_t, uint64_t>>> exporters_;
   std::vector<uint32_t> parent_;
   std::vector<bool> seen_;
+  std::vector<bool> indirect_;  // reached otherwise than by a direct call, or a root
   std::unordered_map<uint32_t, std::string> root_why_;
   std::deque<uint32_t> queue_;
   std::vector<int> wrapper_;  // per node: number argument, -1 when not a wrapper
@@ -159,6 +164,7 @@ bool Graph::cut(size_t obj, const std::string& symbol) const {
 }
 
 void Graph::add_root(uint32_t node, std::string why) {
+  indirect_[node] = true;
   if (seen_[node]) return;
   seen_[node] = true;
   root_why_[node] = std::move(why);
@@ -166,7 +172,8 @@ void Graph::add_root(uint32_t node, std::string why) {
   queue_.push_back(node);
 }
 
-void Graph::reach(uint32_t from, uint32_t to) {
+void Graph::reach(uint32_t from, uint32_t to, bool indirect) {
+  if (indirect) indirect_[to] = true;
   if (seen_[to]) return;
   seen_[to] = true;
   parent_[to] = from;
@@ -202,7 +209,7 @@ void Graph::reach_data(size_t obj, uint64_t addr, uint32_t from, bool whole) {
               if (from == kNone)
                 add_root(*n, fmt::format("address in exported data at {:#x}", slot->at));
               else
-                reach(from, *n);
+                reach(from, *n, true);
             }
           }
         }
@@ -248,6 +255,7 @@ void Graph::wrapper_fixpoint() {
 // Every number one of `wrappers` is asked for anywhere in the loaded code, reachable or not.
 SyscallSet Graph::wrapper_reach(const std::set<uint32_t>& wrappers) {
   SyscallSet out;
+  if (wrappers.empty()) return out;
   for (size_t o = 0; o < objs_.size(); ++o) {
     if (scopes_of_[o].empty()) continue;
     for (const auto& f : objs_[o].analysis->functions) {
@@ -267,6 +275,114 @@ SyscallSet Graph::wrapper_reach(const std::set<uint32_t>& wrappers) {
     }
   }
   return out;
+}
+
+std::vector<uint32_t> Graph::callees(size_t obj, const CallSite& c) {
+  if (c.import.empty()) {
+    if (auto t = local(obj, c.target)) return {*t};
+    return {};
+  }
+  if (cut(obj, c.import)) return {};
+  return resolve(obj, c.import);
+}
+
+// The values of the traced first arguments: at each reachable syscall instruction, and at
+// the reachable calls of each function that passes one of its arguments on as one (the C
+// library's socket(), and functions passing theirs on to it), until no new such function
+// turns up. A function reached through an address passes values that are not traced.
+void Graph::trace_arguments(const std::vector<uint32_t>& order, const SyscallSet& unknown_reach) {
+  auto& args = out_.arguments;
+  for (int nr : out_.syscalls)
+    if (traces_first_argument(out_.arch, nr)) args[nr];
+  if (args.empty()) return;
+  for (auto& [nr, a] : args) {
+    if (out_.from_fallback.count(nr))
+      a.mark_unknown(
+          fmt::format("allowed by the fallback policy {}", fallback_name(out_.fallback)));
+    else if (unknown_reach.count(nr))
+      a.mark_unknown(
+          "a syscall wrapper is called with a number not traced, and is asked "
+          "for this one elsewhere");
+    else if (out_.fallback == FallbackPolicy::AllowAllKnown && !out_.unresolved.empty())
+      a.mark_unknown("sites without a known number, under allow-all-known");
+  }
+  std::map<std::pair<uint32_t, int>, int> wrappers;  // (function, syscall) -> its argument
+  std::vector<std::pair<uint32_t, int>> fresh;
+  auto take = [&](int nr, const ValueSet& v, uint32_t n, uint64_t addr) {
+    auto it = args.find(nr);
+    if (it == args.end()) return;
+    ArgumentValues& a = it->second;
+    std::string where = fmt::format("{} at {:#x}", label(n), addr);
+    for (int64_t c : v.constants)
+      a.add(c, where);
+    if (v.unknown) a.mark_unknown(fmt::format("{}: {}", where, v.why));
+    if (!v.param) return;
+    auto [w, inserted] = wrappers.emplace(std::pair{n, nr}, *v.param);
+    if (inserted)
+      fresh.emplace_back(n, nr);
+    else if (w->second != *v.param)
+      a.mark_unknown(fmt::format("{}: passes two of its arguments on", where));
+  };
+  for (uint32_t n : order) {
+    size_t o = object_of(n);
+    const Function& f = fn(n);
+    for (const auto& s : f.syscalls) {
+      for (int64_t v : s.number.constants) {
+        if (!args.count(static_cast<int>(std::clamp<int64_t>(v, -1, 0x10000)))) continue;
+        int nr = static_cast<int>(v);
+        if (s.arg0)
+          take(nr, *s.arg0, n, s.addr);
+        else
+          args[nr].mark_unknown(fmt::format("{} at {:#x}: not traced", label(n), s.addr));
+      }
+    }
+    for (const auto& c : f.calls) {
+      if (!c.number) continue;
+      for (uint32_t w : callees(o, c)) {
+        if (wrapper_[w] < 0) continue;
+        for (int64_t v : c.number->constants)
+          if (auto a = args.find(static_cast<int>(std::clamp<int64_t>(v, -1, 0x10000)));
+              a != args.end())
+            a->second.mark_unknown(fmt::format("{} at {:#x}: through the syscall wrapper {}",
+                                               label(n), c.addr, label(w)));
+      }
+    }
+  }
+  for (int round = 0; !fresh.empty(); ++round) {
+    std::unordered_map<uint32_t, std::vector<std::pair<int, int>>> pending;  // (syscall, arg)
+    for (const auto& k : fresh) {
+      int p = wrappers[k];
+      pending[k.first].emplace_back(k.second, p);
+      if (indirect_[k.first] || round >= 32)
+        args[k.second].mark_unknown(
+            fmt::format("{} passes its argument {} on and {}", label(k.first), p,
+                        round >= 32 ? "the chain of such functions is too long"
+                                    : "is reached through an address"));
+    }
+    fresh.clear();
+    for (uint32_t n : order) {
+      size_t o = object_of(n);
+      for (const auto& c : fn(n).calls) {
+        for (uint32_t w : callees(o, c)) {
+          auto it = pending.find(w);
+          if (it == pending.end()) continue;
+          for (auto [nr, p] : it->second) {
+            const ValueSet* v = nullptr;
+            if (c.import.empty()) {
+              if (fn(w).argument_param == p) v = fn(n).passed_at(c.addr);
+            } else if (p == 0 && c.number) {
+              v = &*c.number;
+            }
+            if (v)
+              take(nr, *v, n, c.addr);
+            else
+              args[nr].mark_unknown(fmt::format("{} at {:#x}: argument {} of {} not traced",
+                                                label(n), c.addr, p, label(w)));
+          }
+        }
+      }
+    }
+  }
 }
 
 SyscallAnalysis Graph::run(FallbackPolicy fallback) {
@@ -300,6 +416,7 @@ SyscallAnalysis Graph::run(FallbackPolicy fallback) {
   wrapper_fixpoint();
   parent_.assign(offset_.back(), kNone);
   seen_.assign(offset_.back(), false);
+  indirect_.assign(offset_.back(), false);
   block_seen_.resize(objs_.size());
   for (size_t o = 0; o < objs_.size(); ++o)
     block_seen_[o].assign(objs_[o].analysis->data_anchors.size(), 0);
@@ -353,17 +470,17 @@ SyscallAnalysis Graph::run(FallbackPolicy fallback) {
       }
     }
     for (uint64_t s : f.takes)
-      if (auto t = local(o, s)) reach(n, *t);
+      if (auto t = local(o, s)) reach(n, *t, true);
     for (const auto& sym : f.takes_imports)
       for (uint32_t t : resolve(o, sym))
-        reach(n, t);
+        reach(n, t, true);
     for (uint64_t d : f.data_uses)
       reach_data(o, d, n, false);
     for (const auto& l : f.lookups)
       for (const auto& name : l.names)
         if (auto ex = exporters_.find(name); ex != exporters_.end())
           for (const auto& [obj, addr] : ex->second)
-            if (auto t = local(obj, addr)) reach(n, *t);
+            if (auto t = local(obj, addr)) reach(n, *t, true);
   }
   out_.reachable_functions = order.size();
 
@@ -434,6 +551,7 @@ SyscallAnalysis Graph::run(FallbackPolicy fallback) {
                                  false});
   }
 
+  SyscallSet unknown_reach = wrapper_reach(unknown_wrappers);
   if (!out_.unresolved.empty()) {
     switch (fallback) {
       case FallbackPolicy::Fail: {
@@ -448,12 +566,13 @@ SyscallAnalysis Graph::run(FallbackPolicy fallback) {
           if (out_.syscalls.insert(nr).second) out_.from_fallback.insert(nr);
         break;
       case FallbackPolicy::AllowWrapperReach:
-        for (int nr : wrapper_reach(unknown_wrappers))
+        for (int nr : unknown_reach)
           if (nr >= 0 && out_.syscalls.insert(nr).second) out_.from_fallback.insert(nr);
         break;
     }
   }
   add_kernel_restarts(out_);
+  trace_arguments(order, unknown_reach);
   return std::move(out_);
 }
 

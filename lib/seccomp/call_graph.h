@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "seccomp/argument_filter.h"
 #include "seccomp/object_analysis.h"
 #include "seccomp/syscall_table.h"
 
@@ -75,6 +76,11 @@ struct SyscallAnalysis {
   SyscallSet from_fallback;                // added by the fallback policy alone
   std::map<int, SyscallReason> reasons;    // one shortest explanation per resolved syscall
   std::vector<UnresolvedSite> unresolved;  // reachable sites without a known number or name
+  // Per allowed syscall whose first argument is traced (argument_filter.h): its values.
+  // A direct syscall instruction whose number is not known is assumed to repeat a call the
+  // reachable code makes elsewhere with that call's arguments, as for its number (glibc's
+  // setxid broadcast); an unknown number passed to a wrapper makes every argument unknown.
+  std::map<int, ArgumentValues> arguments;
   FallbackPolicy fallback = FallbackPolicy::AllowWrapperReach;
   std::vector<std::string> notes;
   size_t objects = 0, functions = 0, reachable_functions = 0, roots = 0;

@@ -9,6 +9,7 @@
 
 #include "core/error.h"
 #include "elf/closure.h"
+#include "seccomp/argument_filter.h"
 
 namespace imgstrip {
 
@@ -176,6 +177,16 @@ nlohmann::json seccomp_report_json(const ImageSeccomp& s) {
     allowed[r] = {{"runtime", true}};
   for (const auto& d : s.profile.denied)
     if (allowed.contains(d)) allowed[d]["denied"] = "ENOSYS: filtered flags cannot be checked";
+  // Per traced syscall: the first arguments allowed (value and name), or why it is not filtered.
+  json arguments = json::object();
+  for (const auto& [name, values] : s.profile.filtered) {
+    json list = json::array();
+    for (uint64_t v : values)
+      list.push_back({{"value", v}, {"name", argument_value_name(name, v)}});
+    arguments[name] = {{"index", 0}, {"allowed", std::move(list)}};
+  }
+  for (const auto& [name, why] : s.profile.unfiltered)
+    arguments[name] = {{"index", 0}, {"unfiltered", why}};
   return json{{"allowedCount", s.profile.allowed.size()},
               {"allowed", s.profile.allowed},
               {"fromRuntime", s.profile.from_runtime},
@@ -194,6 +205,7 @@ nlohmann::json seccomp_report_json(const ImageSeccomp& s) {
               {"unresolved", std::move(unresolved)},
               {"notes", a.notes},
               {"configuration", std::move(configuration)},
+              {"argumentFilters", std::move(arguments)},
               {"profile", s.profile.json}};
 }
 

@@ -12,6 +12,7 @@
 #include <unordered_map>
 
 #include "core/error.h"
+#include "seccomp/argument_filter.h"
 #include "seccomp/decoder.h"
 #include "seccomp/eh_frame.h"
 #include "seccomp/symbol_lookup.h"
@@ -89,6 +90,7 @@ class Analyzer {
   };
   void analyse_function(Function& f, std::span<const Insn> code, size_t fi, FunctionNotes& out);
   void resolve_wrappers();
+  void resolve_arguments();
   void resolve_lookups();
   void add_data_refs();
   // The first pass: decodes every segment (the code between consecutive `starts`, so that
@@ -291,9 +293,17 @@ void Analyzer::analyse_function(Function& f, std::span<const Insn> code, size_t 
     if (in.mem && in_data(in.mem)) data_uses.insert(in.mem);
     if (in.address && in_data(in.address)) data_uses.insert(in.address);
     switch (in.flow) {
-      case Flow::Syscall:
-        f.syscalls.push_back({in.addr, flow.trace(i, model.number)});
+      case Flow::Syscall: {
+        SyscallSite site{in.addr, flow.trace(i, model.number), std::nullopt};
+        for (int64_t v : site.number.constants) {
+          if (v >= 0 && v <= 0xffff && traces_first_argument(out_.arch, static_cast<int>(v))) {
+            site.arg0 = flow.trace(i, model.params[0]);
+            break;
+          }
+        }
+        f.syscalls.push_back(std::move(site));
         break;
+      }
       case Flow::Call:
       case Flow::Jump: {
         bool tail = in.flow == Flow::Jump;
@@ -346,8 +356,14 @@ void Analyzer::analyse_function(Function& f, std::span<const Insn> code, size_t 
   f.takes.assign(takes.begin(), takes.end());
   f.takes_imports.assign(takes_imports.begin(), takes_imports.end());
   f.data_uses.assign(data_uses.begin(), data_uses.end());
-  for (const auto& s : f.syscalls)
+  for (const auto& s : f.syscalls) {
     if (s.number.param && !f.number_param) f.number_param = s.number.param;
+    if (s.arg0 && s.arg0->param && !f.argument_param) f.argument_param = s.arg0->param;
+  }
+  for (const auto& c : f.calls)
+    if (!c.import.empty() && c.number && c.number->param && !f.argument_param &&
+        passes_first_argument(c.import))
+      f.argument_param = c.number->param;
 }
 
 // Wrappers of wrappers: a function that passes its own argument on as the number of a
@@ -377,6 +393,46 @@ void Analyzer::resolve_wrappers() {
           f.number_param = c.number->param;
           changed = true;
         }
+      }
+    }
+    if (!changed) break;
+  }
+}
+
+// Wrappers of argument wrappers (argument_filter.h): every call to a local function that
+// passes an argument on as the first one of a traced system call records the value it
+// passes; a caller passing its own argument is such a function too.
+void Analyzer::resolve_arguments() {
+  const RegisterModel& model = register_model(out_.arch);
+  for (int round = 0; round < 16; ++round) {
+    bool changed = false;
+    for (size_t fi = 0; fi < out_.functions.size(); ++fi) {
+      Function& f = out_.functions[fi];
+      std::vector<Insn> code;  // decoded again when a call needs tracing
+      std::optional<FunctionFlow> flow;
+      for (const auto& c : f.calls) {
+        if (!c.import.empty() || f.passed_at(c.addr)) continue;
+        auto idx = out_.index_at(c.target);
+        if (!idx) continue;
+        const Function& callee = out_.functions[*idx];
+        if (!callee.argument_param ||
+            static_cast<size_t>(*callee.argument_param) >= model.params.size())
+          continue;
+        if (!flow) {
+          code = code_of(fi);
+          flow.emplace(code, model);
+        }
+        auto at = index_of(code, c.addr);
+        if (!at) continue;
+        PassedArgument passed{
+            c.addr, flow->trace(*at, model.params[static_cast<size_t>(*callee.argument_param)])};
+        if (passed.value.param && !f.argument_param) {
+          f.argument_param = passed.value.param;
+          changed = true;
+        }
+        auto pos = std::lower_bound(f.passes.begin(), f.passes.end(), c.addr,
+                                    [](const PassedArgument& p, uint64_t a) { return p.call < a; });
+        f.passes.insert(pos, std::move(passed));
       }
     }
     if (!changed) break;
@@ -672,6 +728,7 @@ ObjectAnalysis Analyzer::run() {
 
   analyse_functions();
   resolve_wrappers();
+  resolve_arguments();
 
   if (auto idx = out_.index_at(elf_.entry()); idx && elf_.entry() != 0)
     out_.entry = out_.functions[*idx].start;
@@ -697,6 +754,12 @@ std::optional<size_t> ObjectAnalysis::index_at(uint64_t addr) const {
   --it;
   if (addr >= it->end) return std::nullopt;
   return static_cast<size_t>(it - functions.begin());
+}
+
+const ValueSet* Function::passed_at(uint64_t call) const {
+  auto it = std::lower_bound(passes.begin(), passes.end(), call,
+                             [](const PassedArgument& p, uint64_t a) { return p.call < a; });
+  return it != passes.end() && it->call == call ? &it->value : nullptr;
 }
 
 const Function* ObjectAnalysis::function_at(uint64_t addr) const {

@@ -21,6 +21,8 @@ namespace imgstrip {
 struct SyscallSite {
   uint64_t addr = 0;
   ValueSet number;  // param set: the function is a wrapper
+  // The first argument, for a number whose argument is traced (argument_filter.h).
+  std::optional<ValueSet> arg0;
 };
 
 struct CallSite {
@@ -31,6 +33,13 @@ struct CallSite {
   // The syscall number the call passes: for imports, argument 0 (a callee defined elsewhere
   // may turn out to be a wrapper); for local wrappers, their number argument.
   std::optional<ValueSet> number;
+};
+
+// A call to a local function with an argument_param, and the value of that argument there
+// (few calls have one: kept apart from CallSite, of which libnode has millions).
+struct PassedArgument {
+  uint64_t call = 0;
+  ValueSet value;
 };
 
 // A call that looks a symbol up by name (symbol_lookup.h), or a lookup wrapper reached in a
@@ -55,6 +64,11 @@ struct Function {
   std::optional<int> number_param;         // a syscall wrapper: the number is this argument
   std::vector<SymbolLookup> lookups;       // symbols it looks up by name
   std::optional<int> name_param;           // a lookup wrapper: the symbol name is this argument
+  // This argument becomes the first one of a system call whose argument is traced
+  // (argument_filter.h), directly or through a wrapper such as the C library's socket().
+  std::optional<int> argument_param;
+  std::vector<PassedArgument> passes;  // sorted by call
+  const ValueSet* passed_at(uint64_t call) const;
 };
 
 // A word of data holding an address of this object (a relative relocation): of a function
@@ -66,7 +80,7 @@ struct DataSlot {
 };
 
 struct ObjectAnalysis {
-  static constexpr int kFormat = 5;  // bump when the analysis changes (invalidates caches)
+  static constexpr int kFormat = 6;  // bump when the analysis changes (invalidates caches)
 
   Arch arch = Arch::X86_64;
   std::optional<uint64_t> entry;     // start of the function at e_entry

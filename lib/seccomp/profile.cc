@@ -34,10 +34,29 @@ Profile make_profile(const SyscallAnalysis& analysis, const ProfileOptions& opti
   }
   if (names.erase("clone3")) p.denied.push_back("clone3");
 
+  const auto& by_runtime = runtime_syscalls(options.runtime);
+  for (const auto& [nr, a] : analysis.arguments) {
+    auto name = syscall_name(analysis.arch, nr);
+    if (!name || !names.count(std::string(*name))) continue;
+    std::string n(*name);
+    if (std::find(by_runtime.begin(), by_runtime.end(), *name) != by_runtime.end())
+      p.unfiltered[n] = fmt::format(
+          "{} makes it after the filter is in place, with arguments "
+          "not known here",
+          runtime_name(options.runtime));
+    else if (a.unknown)
+      p.unfiltered[n] =
+          a.unknown_sites > 1 ? fmt::format("{} (and {} more)", a.why, a.unknown_sites - 1) : a.why;
+    else if (a.values.empty())
+      p.unfiltered[n] = "no reachable site passes a value";
+    else
+      p.filtered[n].assign(a.values.begin(), a.values.end());
+  }
+
   json rules = json::array();
   std::vector<std::string> plain;
   for (const auto& n : names)
-    if (n != "clone" && n != "personality") plain.push_back(n);
+    if (n != "clone" && n != "personality" && !p.filtered.count(n)) plain.push_back(n);
   if (!plain.empty()) rules.push_back({{"names", plain}, {"action", "SCMP_ACT_ALLOW"}});
   if (names.count("clone")) {
     rules.push_back({{"names", {"clone"}},
@@ -54,6 +73,15 @@ Profile make_profile(const SyscallAnalysis& analysis, const ProfileOptions& opti
       rules.push_back({{"names", {"personality"}},
                        {"action", "SCMP_ACT_ALLOW"},
                        {"args", {{{"index", 0}, {"value", v}, {"op", "SCMP_CMP_EQ"}}}}});
+  }
+  for (const auto& [n, values] : p.filtered) {
+    for (uint64_t v : values)
+      rules.push_back({{"names", {n}},
+                       {"action", "SCMP_ACT_ALLOW"},
+                       {"args", {{{"index", 0}, {"value", v}, {"op", "SCMP_CMP_EQ"}}}},
+                       {"comment", fmt::format("{} ({}): the only first arguments reachable code "
+                                               "passes",
+                                               n, argument_value_name(n, v))}});
   }
   if (!p.denied.empty() || options.errno_ret != 38) {
     rules.push_back({{"names", {"clone3"}},

@@ -4,8 +4,12 @@
 // plus what the OCI runtime needs, and argument filters at least as strict as Docker's
 // default for clone (no namespace flags) and personality (only the values Docker allows).
 // clone3 is never allowed: its flags live in memory a filter cannot read, so it gets ENOSYS.
+// socket, unshare and prctl are allowed only with the first arguments the analysis traced
+// (argument_filter.h) when every reachable site's is known and the OCI runtime does not
+// make the call itself after the filter is in place.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -26,6 +30,8 @@ struct Profile {
   std::vector<std::string> allowed;       // every name with an allow rule, sorted
   std::vector<std::string> from_runtime;  // allowed only because the runtime needs them
   std::vector<std::string> denied;        // found by the analysis but refused (clone3)
+  std::map<std::string, std::vector<uint64_t>> filtered;  // allowed with these first arguments
+  std::map<std::string, std::string> unfiltered;          // traced but not filtered: why
 };
 
 Profile make_profile(const SyscallAnalysis& analysis, const ProfileOptions& options = {});

@@ -39,6 +39,24 @@ for name in $FORBIDDEN; do
   check "the report names who reaches $name" jq -e --arg n "$name" '.seccomp.explain[$n].object | length > 0' "$WORK/report.json"
 done
 
+# Argument filters: every allowed socket/unshare/prctl is either filtered to the values the
+# report lists (and has no unconditional rule) or unfiltered with a reason (and has one).
+for name in socket unshare prctl; do
+  jq -e --arg n "$name" '.seccomp.allowed | index($n)' "$WORK/report.json" >/dev/null || continue
+  entry=$(jq -c --arg n "$name" '.seccomp.argumentFilters[$n]' "$WORK/report.json")
+  echo "  $name: $entry" | cut -c1-200
+  plain=$(jq --arg n "$name" '[.syscalls[] | select((.names | index($n)) and (.args == null))] | length' "$WORK/profile.json")
+  if jq -e '.allowed' <<<"$entry" >/dev/null; then
+    check_eq "$name: no unconditional rule when filtered" "$plain" 0
+    check_eq "$name: one rule per allowed value" \
+      "$(jq --arg n "$name" '[.syscalls[] | select((.names | index($n)) and .args != null)] | length' "$WORK/profile.json")" \
+      "$(jq '.allowed | length' <<<"$entry")"
+  else
+    check "$name: the report says why it is not filtered" jq -e '.unfiltered | length > 0' <<<"$entry"
+    check_eq "$name: unfiltered means one unconditional rule" "$plain" 1
+  fi
+done
+
 echo "run the original (no profile) and the stripped image (--seccomp-policy=image)"
 podman rmi -f "$REGISTRY/stripped-sc:1" >/dev/null 2>&1
 check "podman pulls the stripped image" podman pull -q --tls-verify=false "$REGISTRY/stripped-sc:1"
