@@ -15,6 +15,8 @@
 #include <catch2/catch.hpp>
 
 #include "core/tempdir.h"
+#include "seccomp/analysis_cache.h"
+#include "seccomp/analysis_codec.h"
 #include "seccomp/profile.h"
 #include "seccomp_test_util.h"
 
@@ -113,6 +115,21 @@ TEST_CASE("first arguments traced through the program's own functions", "[seccom
   // Position-independent, so that no header word holding a code address makes a root.
   auto exe = compile(tmp.path(), "traced", kFreestanding,
                      "-O2 -fPIE -static-pie -nostdlib -fno-stack-protector -fcf-protection=none");
+  // What the object analysis records, and the cache's binary form keeps.
+  ObjectAnalysis o = analyze_file(exe);
+  std::map<std::string, const Function*> by_name;
+  for (const Function& f : o.functions)
+    by_name[f.name] = &f;
+  REQUIRE(by_name.count("open_socket"));
+  REQUIRE(by_name.count("open_unix"));
+  CHECK(by_name["open_socket"]->argument_param == 0);
+  REQUIRE(by_name["open_socket"]->syscalls.size() == 1);
+  CHECK(by_name["open_socket"]->syscalls[0].arg0->param == 0);
+  REQUIRE(by_name["open_unix"]->passes.size() == 1);
+  CHECK(by_name["open_unix"]->passes[0].value.constants == std::vector<int64_t>{AF_UNIX});
+  CHECK(analysis_to_json(decode_analysis(encode_analysis(o))) == analysis_to_json(o));
+  CHECK(analysis_to_json(analysis_from_json(analysis_to_json(o))) == analysis_to_json(o));
+
   SyscallAnalysis a = analyze_host({exe});
   const ArgumentValues& socket = values_of(a, "socket");
   INFO(socket.why);
