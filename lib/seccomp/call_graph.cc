@@ -15,6 +15,11 @@ namespace {
 
 constexpr uint32_t kNone = UINT32_MAX;
 
+// A traced number as a syscall number: out of range (not a system call) as -1 or 0x10000.
+int clamp_number(int64_t v) {
+  return static_cast<int>(std::clamp<int64_t>(v, -1, 0x10000));
+}
+
 std::string function_label(const Function& f) {
   return f.name.empty() ? fmt::format("fn_{:#x}", f.start) : f.name;
 }
@@ -62,6 +67,8 @@ class Graph {
   std::unordered_map<uint32_t, std::string> root_why_;
   std::deque<uint32_t> queue_;
   std::vector<int> wrapper_;  // per node: number argument, -1 when not a wrapper
+  // Calls passing a traced syscall's number to a wrapper (its arguments are not traced).
+  std::vector<std::pair<int, std::string>> through_wrapper_;
   std::vector<std::vector<uint8_t>> block_seen_;  // per block: 0, 1 reached, 2 and on
   SyscallAnalysis out_;
 };
@@ -324,30 +331,19 @@ void Graph::trace_arguments(const std::vector<uint32_t>& order, const SyscallSet
       a.mark_unknown(fmt::format("{}: passes two of its arguments on", where));
   };
   for (uint32_t n : order) {
-    size_t o = object_of(n);
-    const Function& f = fn(n);
-    for (const auto& s : f.syscalls) {
+    for (const auto& s : fn(n).syscalls) {
       for (int64_t v : s.number.constants) {
-        if (!args.count(static_cast<int>(std::clamp<int64_t>(v, -1, 0x10000)))) continue;
-        int nr = static_cast<int>(v);
+        int nr = clamp_number(v);
+        if (!args.count(nr)) continue;
         if (s.arg0)
           take(nr, *s.arg0, n, s.addr);
         else
           args[nr].mark_unknown(fmt::format("{} at {:#x}: not traced", label(n), s.addr));
       }
     }
-    for (const auto& c : f.calls) {
-      if (!c.number) continue;
-      for (uint32_t w : callees(o, c)) {
-        if (wrapper_[w] < 0) continue;
-        for (int64_t v : c.number->constants)
-          if (auto a = args.find(static_cast<int>(std::clamp<int64_t>(v, -1, 0x10000)));
-              a != args.end())
-            a->second.mark_unknown(fmt::format("{} at {:#x}: through the syscall wrapper {}",
-                                               label(n), c.addr, label(w)));
-      }
-    }
   }
+  for (const auto& [nr, why] : through_wrapper_)
+    if (auto a = args.find(nr); a != args.end()) a->second.mark_unknown(why);
   for (int round = 0; !fresh.empty(); ++round) {
     std::unordered_map<uint32_t, std::vector<std::pair<int, int>>> pending;  // (syscall, arg)
     for (const auto& k : fresh) {
@@ -500,7 +496,7 @@ SyscallAnalysis Graph::run(FallbackPolicy fallback) {
     const Function& f = fn(n);
     for (const auto& s : f.syscalls) {
       for (int64_t v : s.number.constants)
-        if (!explain(static_cast<int>(std::clamp<int64_t>(v, -1, 0x10000)), n, s.addr, ""))
+        if (!explain(clamp_number(v), n, s.addr, ""))
           out_.unresolved.push_back({objs_[o].path, function_label(f), s.addr,
                                      fmt::format("number {:#x} is not a system call", v), false,
                                      false});
@@ -509,16 +505,16 @@ SyscallAnalysis Graph::run(FallbackPolicy fallback) {
             {objs_[o].path, function_label(f), s.addr, s.number.why, false, false});
     }
     for (const auto& c : f.calls) {
-      std::vector<uint32_t> callees;
-      if (c.import.empty()) {
-        if (auto t = local(o, c.target)) callees.push_back(*t);
-      } else if (!cut(o, c.import)) {
-        callees = resolve(o, c.import);
-      }
-      for (uint32_t w : callees) {
+      for (uint32_t w : callees(o, c)) {
         int p = wrapper_[w];
         if (p < 0) continue;
         std::string wname = label(w);
+        if (c.number)
+          for (int64_t v : c.number->constants)
+            if (int nr = clamp_number(v); traces_first_argument(out_.arch, nr))
+              through_wrapper_.emplace_back(
+                  nr, fmt::format("{} at {:#x}: through the syscall wrapper {}", label(n), c.addr,
+                                  wname));
         bool traced = c.number && (c.import.empty() || p == 0);
         if (!traced || c.number->unknown) unknown_wrappers.insert(w);
         if (!traced) {
@@ -528,7 +524,7 @@ SyscallAnalysis Graph::run(FallbackPolicy fallback) {
           continue;
         }
         for (int64_t v : c.number->constants)
-          if (!explain(static_cast<int>(std::clamp<int64_t>(v, -1, 0x10000)), n, c.addr, wname))
+          if (!explain(clamp_number(v), n, c.addr, wname))
             out_.unresolved.push_back({objs_[o].path, function_label(f), c.addr,
                                        fmt::format("number {:#x} is not a system call", v), true,
                                        false});

@@ -89,6 +89,11 @@ class Analyzer {
     std::vector<std::pair<size_t, std::string>> notes;  // by function index
   };
   void analyse_function(Function& f, std::span<const Insn> code, size_t fi, FunctionNotes& out);
+  // Traces, at each call to a function of this object, the argument `param_of(caller, call,
+  // callee)` names (none: skip) and hands it to `record(caller, call, value)`, which returns
+  // true when the caller became a function of that kind itself; rounds run until none does.
+  template <typename ParamOf, typename Record>
+  void trace_local_calls(ParamOf param_of, Record record);
   void resolve_wrappers();
   void resolve_arguments();
   void resolve_lookups();
@@ -366,9 +371,8 @@ void Analyzer::analyse_function(Function& f, std::span<const Insn> code, size_t 
       f.argument_param = c.number->param;
 }
 
-// Wrappers of wrappers: a function that passes its own argument on as the number of a
-// local wrapper is a wrapper too. Every call to a local wrapper records the number it passes.
-void Analyzer::resolve_wrappers() {
+template <typename ParamOf, typename Record>
+void Analyzer::trace_local_calls(ParamOf param_of, Record record) {
   const RegisterModel& model = register_model(out_.arch);
   for (int round = 0; round < 16; ++round) {
     bool changed = false;
@@ -377,66 +381,55 @@ void Analyzer::resolve_wrappers() {
       std::vector<Insn> code;  // decoded again when a call needs tracing
       std::optional<FunctionFlow> flow;
       for (auto& c : f.calls) {
-        if (c.number || !c.import.empty()) continue;
+        if (!c.import.empty()) continue;
         auto idx = out_.index_at(c.target);
         if (!idx) continue;
-        const Function& callee = out_.functions[*idx];
-        if (!callee.number_param) continue;
+        std::optional<int> k = param_of(f, c, out_.functions[*idx]);
+        if (!k || static_cast<size_t>(*k) >= model.params.size()) continue;
         if (!flow) {
           code = code_of(fi);
           flow.emplace(code, model);
         }
         auto at = index_of(code, c.addr);
         if (!at) continue;
-        c.number = flow->trace(*at, model.params[static_cast<size_t>(*callee.number_param)]);
-        if (c.number->param && !f.number_param) {
-          f.number_param = c.number->param;
-          changed = true;
-        }
+        if (record(f, c, flow->trace(*at, model.params[static_cast<size_t>(*k)]))) changed = true;
       }
     }
     if (!changed) break;
   }
 }
 
+// Wrappers of wrappers: a function that passes its own argument on as the number of a
+// local wrapper is a wrapper too. Every call to a local wrapper records the number it passes.
+void Analyzer::resolve_wrappers() {
+  trace_local_calls(
+      [](const Function&, const CallSite& c, const Function& callee) {
+        return c.number ? std::nullopt : callee.number_param;
+      },
+      [](Function& f, CallSite& c, ValueSet v) {
+        c.number = std::move(v);
+        if (!c.number->param || f.number_param) return false;
+        f.number_param = c.number->param;
+        return true;
+      });
+}
+
 // Wrappers of argument wrappers (argument_filter.h): every call to a local function that
 // passes an argument on as the first one of a traced system call records the value it
 // passes; a caller passing its own argument is such a function too.
 void Analyzer::resolve_arguments() {
-  const RegisterModel& model = register_model(out_.arch);
-  for (int round = 0; round < 16; ++round) {
-    bool changed = false;
-    for (size_t fi = 0; fi < out_.functions.size(); ++fi) {
-      Function& f = out_.functions[fi];
-      std::vector<Insn> code;  // decoded again when a call needs tracing
-      std::optional<FunctionFlow> flow;
-      for (const auto& c : f.calls) {
-        if (!c.import.empty() || f.passed_at(c.addr)) continue;
-        auto idx = out_.index_at(c.target);
-        if (!idx) continue;
-        const Function& callee = out_.functions[*idx];
-        if (!callee.argument_param ||
-            static_cast<size_t>(*callee.argument_param) >= model.params.size())
-          continue;
-        if (!flow) {
-          code = code_of(fi);
-          flow.emplace(code, model);
-        }
-        auto at = index_of(code, c.addr);
-        if (!at) continue;
-        PassedArgument passed{
-            c.addr, flow->trace(*at, model.params[static_cast<size_t>(*callee.argument_param)])};
-        if (passed.value.param && !f.argument_param) {
-          f.argument_param = passed.value.param;
-          changed = true;
-        }
+  trace_local_calls(
+      [](const Function& f, const CallSite& c, const Function& callee) {
+        return f.passed_at(c.addr) ? std::nullopt : callee.argument_param;
+      },
+      [](Function& f, const CallSite& c, ValueSet v) {
+        bool passes_own = v.param && !f.argument_param;
+        if (passes_own) f.argument_param = v.param;
         auto pos = std::lower_bound(f.passes.begin(), f.passes.end(), c.addr,
                                     [](const PassedArgument& p, uint64_t a) { return p.call < a; });
-        f.passes.insert(pos, std::move(passed));
-      }
-    }
-    if (!changed) break;
-  }
+        f.passes.insert(pos, PassedArgument{c.addr, std::move(v)});
+        return passes_own;
+      });
 }
 
 // Symbol lookups: each call to a lookup function (an import, or a function of this object

@@ -37,8 +37,9 @@ Profile make_profile(const SyscallAnalysis& analysis, const ProfileOptions& opti
   const auto& by_runtime = runtime_syscalls(options.runtime);
   for (const auto& [nr, a] : analysis.arguments) {
     auto name = syscall_name(analysis.arch, nr);
-    if (!name || !names.count(std::string(*name))) continue;
+    if (!name) continue;
     std::string n(*name);
+    if (!names.count(n)) continue;
     if (std::find(by_runtime.begin(), by_runtime.end(), *name) != by_runtime.end())
       p.unfiltered[n] = fmt::format(
           "{} makes it after the filter is in place, with arguments "
