@@ -9,8 +9,8 @@ BUILD=${FUZZ_BUILD_DIR:-build-fuzz}
 TARGETS=(fuzz_pkgdb_dpkg fuzz_pkgdb_apk fuzz_pkgdb_rpm_header fuzz_pkgdb_bdb_hash fuzz_elf_reader
          fuzz_seccomp_analyze fuzz_resolve_node_scan fuzz_resolve_java_manifest
          fuzz_resolve_java_shell fuzz_resolve_java_jar fuzz_resolve_perl_modules
-         fuzz_resolve_python_imports fuzz_seccomp_config_gate fuzz_engine_messages fuzz_engine_ping
-         fuzz_sign_signing_key fuzz_attach_referrers fuzz_sbom_app_metadata
+         fuzz_resolve_python_imports fuzz_resolve_postgres_conf fuzz_seccomp_config_gate
+         fuzz_engine_messages fuzz_engine_ping fuzz_sign_signing_key fuzz_attach_referrers fuzz_sbom_app_metadata
          fuzz_verify_request fuzz_verify_openapi fuzz_verify_trace fuzz_harden_writes
          fuzz_fs_gzip_reader fuzz_harden_file_caps)
 CC=clang CXX=clang++ cmake -S . -B "$BUILD" -DIMGSTRIP_FUZZ=ON -DIMGSTRIP_TESTS=OFF \
@@ -37,6 +37,12 @@ for t in "${TARGETS[@]}"; do
     fuzz_engine_messages)
       printf '{"stream":"Loaded image: web:1\\n"}\r\n{"status":"Loading layer","progressDetail":{"current":1,"total":2},"id":"ab"}\r\n' >"$dir/ok"
       printf '{"errorDetail":{"message":"invalid tar header"},"error":"invalid tar header"}\n' >"$dir/err" ;;
+    fuzz_resolve_postgres_conf)
+      printf "#jit = on\n  JIT = 'On' # c\njit_provider='a''b'\nshared_buffers 128MB\n" >"$dir/conf"
+      printf 'exec postgres -c jit=on\nALTER SYSTEM SET jit TO off;\n' >"$dir/script"
+      for f in /usr/share/postgresql/*/postgresql.conf.sample; do
+        if [ -f "$f" ]; then head -c 20000 "$f" >"$dir/sample"; fi
+      done ;;
     fuzz_engine_ping) printf '1.41\0004.3.1' >"$dir/podman"; printf '1.43' >"$dir/docker" ;;
     fuzz_sign_signing_key)
       { printf '0'; openssl ecparam -genkey -name prime256v1 -noout 2>/dev/null; } >"$dir/sec1"

@@ -54,6 +54,14 @@ class ResolveContext {
   bool ldconf_used = false;            // a library is found only through ld.so.conf
   // True for a file that a rule keeps when something uses it (Rule::on_demand of all rules).
   std::function<bool(const Entry&)> on_demand;
+  // True for an optional part of a kept package (Rule::optional of all rules).
+  std::function<bool(const Entry&)> optional;
+  // The optional files the package rule left out, with the reason they would have had.
+  struct LeftOut {
+    std::string path;  // real path
+    Reason reason;
+  };
+  std::vector<LeftOut> left_out;
 
   // -r: the path or one of its parents matches an exclude glob.
   bool excluded(const std::string& path) const;

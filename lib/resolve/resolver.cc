@@ -36,6 +36,12 @@ class Resolver {
       }
       return false;
     };
+    ctx_.optional = [this](const Entry& entry) {
+      for (auto& r : rules_) {
+        if (r->optional(ctx_, entry)) return true;
+      }
+      return false;
+    };
   }
 
   Resolution run() {
@@ -166,6 +172,7 @@ std::vector<std::unique_ptr<Rule>> default_rules() {
   rules.push_back(node_rule());
   rules.push_back(java_rule());
   rules.push_back(perl_rule());
+  rules.push_back(postgres_rule());
   rules.push_back(elf_rule());
   rules.push_back(essentials_rule());
   rules.push_back(package_db_rule());

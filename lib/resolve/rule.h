@@ -39,6 +39,11 @@ class Rule {
   // something uses it (a command when it is run, a module when it is imported), so the
   // package rule leaves it out until then.
   virtual bool on_demand(const ResolveContext&, const Entry&) const { return false; }
+  // True when a file of a kept package is an optional part that its program looks for and
+  // runs without (PostgreSQL's JIT provider): the package rule leaves it out, named package
+  // or not, and records it in ResolveContext::left_out; the rule keeps it itself when the
+  // image turns that part on.
+  virtual bool optional(const ResolveContext&, const Entry&) const { return false; }
 };
 
 }  // namespace imgstrip

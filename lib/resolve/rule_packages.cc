@@ -1,9 +1,10 @@
 // -p: the named packages and, by the --deps rules (package_selection.h), their
 // dependencies; every file of a kept package (documentation and translations aside).
 // A package reached only through Depends leaves out the files another rule keeps on
-// demand (its commands, its modules) until something uses them. Entries no package owns,
-// in directories only kept packages own (php's conf.d symlinks made by a postinst), are
-// part of those packages' configuration.
+// demand (its commands, its modules) until something uses them. Any kept package leaves
+// out its optional parts (Rule::optional), which their rule keeps if the image uses them.
+// Entries no package owns, in directories only kept packages own (php's conf.d symlinks
+// made by a postinst), are part of those packages' configuration.
 //
 // A named package's commands (files in bin, sbin...) follow the same idea once the image
 // is known to run the package: when something the image starts runs one command of the
@@ -85,6 +86,10 @@ class PackagesRule : public Rule {
         if (ctx.skipped_in_package(f)) continue;
         auto r = ctx.tree.lookup(f, false);
         if (!r || r->entry == nullptr) continue;
+        if (ctx.optional && ctx.optional(*r->entry)) {
+          if (r->entry->type != FileType::Directory) ctx.left_out.push_back({r->path, reason});
+          continue;
+        }
         if (r->entry->type == FileType::Directory) {
           if (ctx.request.essentials.state_dirs) ctx.keep.add(f, reason);
           dirs_.insert(r->path);
