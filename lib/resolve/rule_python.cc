@@ -1,13 +1,15 @@
 // Python: the modules kept Python files import (python_imports.h), found on the sys.path
 // of the image's Pythons; what an interpreter loads at startup once it is kept. Modules of
 // packages reached only through Depends (the standard library, python3-* modules) stay
-// where something imports them.
+// where something imports them. setuptools' distutils shim imports distutils and
+// setuptools only for a kept module that imports distutils (python_distutils_shim.h).
 #include <cctype>
 #include <cstring>
 #include <optional>
 #include <set>
 
 #include "core/path.h"
+#include "resolve/python_distutils_shim.h"
 #include "resolve/python_env.h"
 #include "resolve/python_imports.h"
 #include "resolve/rules.h"
@@ -79,7 +81,13 @@ class PythonRule : public Rule {
   void file(ResolveContext& ctx, const KeptFile& f) override {
     if (envs(ctx).empty() || !is_python_source(f.path, f.head)) return;
     const PythonEnv& env = env_for(f.path);
-    ctx.keep_findings(f.path, python_imports(ctx.tree, env, f.path), ReasonKind::Import);
+    Findings found = python_imports(ctx.tree, env, f.path);
+    if (is_distutils_shim(env, f.path)) {
+      hold_shim_imports(env, f.path, found);
+    } else if (distutils_by_.empty() && imports_distutils(env, found)) {
+      distutils_by_ = abs_path(f.path);
+    }
+    ctx.keep_findings(f.path, found, ReasonKind::Import);
     if (f.entry.size <= kTextLimit) {
       ctx.keep_findings(f.path, entry_point_distributions(env, ctx.tree.read(f.entry, kTextLimit)),
                         ReasonKind::Import);
@@ -87,6 +95,12 @@ class PythonRule : public Rule {
   }
 
   void round(ResolveContext& ctx) override {
+    if (!distutils_by_.empty()) {
+      for (auto& [from, found] : held_) {
+        ctx.keep_findings(from, released(std::move(found)), ReasonKind::Import);
+      }
+      held_.clear();
+    }
     started_.resize(envs(ctx).size(), false);
     for (size_t i = 0; i < envs_->size(); ++i) {
       if (started_[i]) continue;
@@ -98,7 +112,43 @@ class PythonRule : public Rule {
     }
   }
 
+  void finish(ResolveContext& ctx) override {
+    for (auto& [from, found] : held_) {
+      std::string paths;
+      for (auto& k : found.keep)
+        paths += (paths.empty() ? "" : ", ") + abs_path(k.path);
+      ctx.notes.push_back("python: " + abs_path(from) +
+                          " (setuptools' distutils shim) imports distutils and setuptools only "
+                          "when something imports distutils; nothing kept does, so it keeps none "
+                          "of " +
+                          paths);
+    }
+  }
+
  private:
+  // The shim's imports of distutils and setuptools wait until something imports distutils.
+  void hold_shim_imports(const PythonEnv& env, const std::string& path, Findings& found) {
+    Findings held;
+    std::erase_if(found.keep, [&](const FoundPath& k) {
+      if (!shim_distutils_import(env, k)) return false;
+      held.keep.push_back(k);
+      return true;
+    });
+    if (held.keep.empty()) return;
+    if (!distutils_by_.empty()) {
+      held = released(std::move(held));
+      found.keep.insert(found.keep.end(), held.keep.begin(), held.keep.end());
+      return;
+    }
+    held_.emplace_back(path, std::move(held));
+  }
+
+  Findings released(Findings held) const {
+    for (auto& k : held.keep)
+      k.why += " (setuptools' distutils shim; " + distutils_by_ + " imports distutils)";
+    return held;
+  }
+
   // The Python whose sys.path holds the file; else the first (scripts, application files).
   const PythonEnv& env_for(std::string_view path) const {
     for (auto& env : *envs_) {
@@ -118,6 +168,8 @@ class PythonRule : public Rule {
 
   mutable std::optional<std::vector<PythonEnv>> envs_;
   std::vector<bool> started_;
+  std::string distutils_by_;  // the first kept file that imports distutils
+  std::vector<std::pair<std::string, Findings>> held_;  // the shim's, by its path
 };
 
 }  // namespace

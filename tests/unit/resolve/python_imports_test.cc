@@ -566,3 +566,83 @@ TEST_CASE("python: a Flask app on Debian runs from the kept files alone", "[pyth
     CHECK_FALSE(std::filesystem::exists(dir.path() / "root/usr/lib/python3.11/turtle.py"));
   }
 }
+
+TEST_CASE("python: setuptools' distutils shim imports distutils only for a module that does",
+          "[python]") {
+  auto tree_with = [](const std::string& app, bool stdlib_distutils) {
+    auto b = python_tree();
+    b.file(std::string(kDist) + "distutils-precedence.pth",
+           "import os; var = 'SETUPTOOLS_USE_DISTUTILS'; enabled = os.environ.get(var, 'local') "
+           "== 'local'; enabled and __import__('_distutils_hack').add_shim(); \n")
+        .file(std::string(kDist) + "_distutils_hack/__init__.py",
+              "import sys\nimport os\n"
+              "def ensure_local_distutils():\n    import importlib\n"
+              "    importlib.import_module('distutils')\n"
+              "class DistutilsMetaFinder:\n    def spec_for_distutils(self):\n"
+              "        import importlib\n        try:\n"
+              "            mod = importlib.import_module('setuptools._distutils')\n"
+              "        except Exception:\n            return\n")
+        .file(std::string(kDist) + "_distutils_hack/override.py",
+              "__import__('_distutils_hack').do_override()\n")
+        .file(std::string(kDist) + "setuptools/__init__.py",
+              "import _distutils_hack.override\nimport distutils.core\n")
+        .file(std::string(kDist) + "setuptools/_distutils/__init__.py", "import sys\n")
+        .file(std::string(kDist) + "setuptools/_distutils/core.py", "import os\n")
+        .file(std::string(kDist) + "setuptools-66.1.1.egg-info/top_level.txt",
+              "_distutils_hack\npkg_resources\nsetuptools\n")
+        .file("app/app.py", app);
+    if (stdlib_distutils) {
+      b.file(std::string(kStd) + "distutils/__init__.py", "import sys\n")
+          .file(std::string(kStd) + "distutils/core.py", "import os\n");
+    }
+    return b.build();
+  };
+  auto config = config_json(R"({"Entrypoint":["/usr/bin/python3","/app/app.py"]})");
+  const std::string shim = std::string(kDist) + "_distutils_hack/__init__.py";
+  const std::string setuptools = std::string(kDist) + "setuptools/__init__.py";
+  const std::string distutils = std::string(kStd) + "distutils/__init__.py";
+  auto noted_in = [](const Resolution& r, const std::string& part) {
+    return std::any_of(r.notes.begin(), r.notes.end(),
+                       [&](auto& n) { return n.find(part) != std::string::npos; });
+  };
+
+  SECTION("nothing imports distutils: the shim stays, setuptools and distutils go") {
+    FileTree tree = tree_with("import json\n", true);
+    Resolution r = resolve(tree, config, StripRequest{});
+    CHECK(r.keep.contains(shim));
+    CHECK(r.keep.contains("usr/lib/python3.11/json/decoder.py"));
+    CHECK_FALSE(r.keep.contains(setuptools));
+    CHECK_FALSE(r.keep.contains(std::string(kDist) + "setuptools/_distutils/core.py"));
+    CHECK_FALSE(r.keep.contains(distutils));
+    CHECK(noted_in(r, "python: /" + shim +
+                          " (setuptools' distutils shim) imports distutils and setuptools only "
+                          "when something imports distutils; nothing kept does, so it keeps none "
+                          "of /usr/lib/python3.11/distutils, /" +
+                          std::string(kDist) + "setuptools"));
+  }
+  SECTION("the app imports distutils: the shim's answer, setuptools' copy, stays too") {
+    FileTree tree = tree_with("from distutils.core import setup\n", true);
+    Resolution r = resolve(tree, config, StripRequest{});
+    CHECK(r.keep.contains(distutils));
+    CHECK(r.keep.contains(std::string(kDist) + "setuptools/_distutils/core.py"));
+    CHECK(r.keep.contains(setuptools));
+    auto& why = r.keep.reasons(setuptools);
+    REQUIRE_FALSE(why.empty());
+    CHECK(why.front().detail.ends_with(
+        "(setuptools' distutils shim; /app/app.py imports distutils)"));
+    CHECK_FALSE(noted_in(r, "setuptools' distutils shim"));
+  }
+  SECTION("no distutils in the standard library (3.12): the shim answers the import") {
+    FileTree tree = tree_with("import distutils.core\n", false);
+    Resolution r = resolve(tree, config, StripRequest{});
+    CHECK(r.keep.contains(setuptools));
+    CHECK(r.keep.contains(std::string(kDist) + "setuptools/_distutils/core.py"));
+  }
+  SECTION("the app imports setuptools: its own files import distutils") {
+    FileTree tree = tree_with("import setuptools\n", true);
+    Resolution r = resolve(tree, config, StripRequest{});
+    CHECK(r.keep.contains(setuptools));
+    CHECK(r.keep.contains(distutils));
+    CHECK_FALSE(noted_in(r, "setuptools' distutils shim"));
+  }
+}
