@@ -280,6 +280,10 @@ class ElfParser {
           break;
         case DT_FLAGS:
           d.flags = val;
+          if (val & DF_TEXTREL) d.textrel = true;
+          break;
+        case DT_TEXTREL:
+          d.textrel = true;
           break;
         case DT_FLAGS_1:
           d.flags_1 = val;

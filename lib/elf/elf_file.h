@@ -83,6 +83,7 @@ struct ElfDynamic {
   std::optional<std::string> runpath;  // DT_RUNPATH
   uint64_t flags = 0;                  // DT_FLAGS (DF_ORIGIN, DF_BIND_NOW, ...)
   uint64_t flags_1 = 0;                // DT_FLAGS_1 (DF_1_NODEFLIB, DF_1_PIE, ...)
+  bool textrel = false;                // DT_TEXTREL or DF_TEXTREL: code has relocations
   std::optional<uint64_t> init, fini;  // DT_INIT, DT_FINI
   std::optional<uint64_t> init_array, fini_array, preinit_array;              // addresses
   uint64_t init_array_size = 0, fini_array_size = 0, preinit_array_size = 0;  // bytes

@@ -81,7 +81,7 @@ void decode_x86(csh h, const cs_insn& ci, Insn& in) {
     if (op.type == X86_OP_MEM && op.mem.base == X86_REG_RIP && op.mem.index == X86_REG_INVALID)
       in.mem = next + static_cast<uint64_t>(op.mem.disp);
     else if (op.type == X86_OP_IMM && op.imm > 0x1000)
-      in.address = static_cast<uint64_t>(op.imm);
+      in.address = static_cast<uint64_t>(op.imm), in.absolute = true;
   }
   switch (ci.id) {
     case X86_INS_SYSCALL:
@@ -215,6 +215,7 @@ void decode_x86(csh h, const cs_insn& ci, Insn& in) {
           in.op = RegOp::Const;
           in.imm = static_cast<int64_t>(next + static_cast<uint64_t>(src->mem.disp));
           in.address = static_cast<uint64_t>(in.imm);
+          in.absolute = false;
           in.mem = 0;  // lea computes an address, it does not read memory
         } else if (src->mem.index == X86_REG_INVALID && x86_reg(src->mem.base).bits >= 32) {
           in.op = RegOp::Copy;

@@ -36,7 +36,10 @@ struct Insn {
   uint64_t target = 0;   // Call, Jump, CondJump
   uint64_t mem = 0;      // absolute address of a memory operand (rip-relative, adrp+ldr); 0 none
   uint64_t address = 0;  // an absolute address the instruction puts in a register or memory
-  uint64_t writes = 0;   // bit mask of registers written (besides dst's RegOp)
+  // `address` is an immediate operand, not relative to the instruction: a link-time address
+  // only in code that is not position-independent.
+  bool absolute = false;
+  uint64_t writes = 0;  // bit mask of registers written (besides dst's RegOp)
   int64_t imm = 0;
   uint8_t size = 0;
   Flow flow = Flow::Next;

@@ -72,7 +72,8 @@ bool is_function_symbol(const ElfSymbol& s) {
 
 class Analyzer {
  public:
-  explicit Analyzer(const ElfFile& elf) : elf_(elf) {}
+  explicit Analyzer(const ElfFile& elf)
+      : elf_(elf), pic_(elf.type() == ET_DYN && !elf.dynamic().textrel) {}
   ObjectAnalysis run();
 
  private:
@@ -127,6 +128,7 @@ class Analyzer {
   }
 
   const ElfFile& elf_;
+  const bool pic_;  // position-independent code: immediates are not addresses
   ObjectAnalysis out_;
   std::vector<CodeRange> ranges_;
   std::vector<std::pair<uint64_t, uint64_t>> data_;  // non-executable PT_LOAD [begin, end)
@@ -296,7 +298,10 @@ void Analyzer::analyse_function(Function& f, std::span<const Insn> code, size_t 
   for (size_t i = 0; i < code.size(); ++i) {
     const Insn& in = code[i];
     if (in.mem && in_data(in.mem)) data_uses.insert(in.mem);
-    if (in.address && in_data(in.address)) data_uses.insert(in.address);
+    // Position-independent code forms addresses relative to itself: an immediate is a
+    // number there (mktime's 601200 seconds is no pointer into libc's text).
+    const uint64_t address = pic_ && in.absolute ? 0 : in.address;
+    if (address && in_data(address)) data_uses.insert(address);
     switch (in.flow) {
       case Flow::Syscall: {
         SyscallSite site{in.addr, flow.trace(i, model.number), std::nullopt};
@@ -350,10 +355,10 @@ void Analyzer::analyse_function(Function& f, std::span<const Insn> code, size_t 
         }
         break;
     }
-    if (in.address) {
-      if (auto it = stubs_.find(in.address); it != stubs_.end()) {
+    if (address) {
+      if (auto it = stubs_.find(address); it != stubs_.end()) {
         takes_imports.insert(it->second);
-      } else if (auto idx = out_.index_at(in.address)) {
+      } else if (auto idx = out_.index_at(address)) {
         takes.insert(out_.functions[*idx].start);
       }
     }

@@ -80,7 +80,7 @@ struct DataSlot {
 };
 
 struct ObjectAnalysis {
-  static constexpr int kFormat = 6;  // bump when the analysis changes (invalidates caches)
+  static constexpr int kFormat = 7;  // bump when the analysis changes (invalidates caches)
 
   Arch arch = Arch::X86_64;
   std::optional<uint64_t> entry;     // start of the function at e_entry

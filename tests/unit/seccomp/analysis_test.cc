@@ -238,3 +238,50 @@ TEST_CASE("a content key names a cached analysis without the file's bytes", "[se
   none.analyze(bytes, "c", nullptr, "layers 123 usr/bin/c");
   CHECK(!none.get_by_key("layers 123 usr/bin/c"));
 }
+
+// A number in code that happens to equal a function's link-time address: in a position-
+// dependent executable it may be that address, in position-independent code it cannot be
+// (its addresses are formed relative to the code; the object loads anywhere).
+TEST_CASE("an immediate is a function address only in position-dependent code",
+          "[seccomp][analysis]") {
+  const std::string source = R"(
+static inline long raw(long n) {
+  long r;
+  __asm__ volatile("syscall" : "=a"(r) : "a"(n) : "rcx", "r11", "memory");
+  return r;
+}
+__attribute__((noinline, used, aligned(8192))) void unused(void) { raw(246); /* kexec_load */ }
+volatile unsigned long seconds;
+void _start(void) {
+  seconds = ADDR;  /* a 32-bit immediate: its size does not depend on the value */
+  raw(60);  /* exit */
+  for (;;) {}
+}
+)";
+  auto build = [&](const std::string& flags) {
+    TempDir tmp;
+    auto start_of_unused = [](const fs::path& exe) -> uint64_t {
+      for (const auto& f : analyze_file(exe).functions)
+        if (f.name == "unused") return f.start;
+      return 0;
+    };
+    const std::string common = " -O2 -nostdlib -fno-stack-protector -fcf-protection=none ";
+    auto first = compile(tmp.path(), "first", "#define ADDR 0x12345\n" + source, flags + common);
+    uint64_t addr = start_of_unused(first);
+    REQUIRE(addr > 0x1000);
+    auto exe = compile(tmp.path(), "second", fmt::format("#define ADDR {:#x}\n", addr) + source,
+                       flags + common);
+    REQUIRE(start_of_unused(exe) == addr);  // same layout: the immediate is its address
+    return analyze_host({exe});
+  };
+  SECTION("position-dependent (ET_EXEC): the number may be the address") {
+    SyscallAnalysis a = build("-static -no-pie");
+    CHECK(allows(a, "exit"));
+    CHECK(allows(a, "kexec_load"));
+  }
+  SECTION("position-independent (static PIE): a number is a number") {
+    SyscallAnalysis a = build("-static-pie -fPIE");
+    CHECK(allows(a, "exit"));
+    CHECK_FALSE(allows(a, "kexec_load"));
+  }
+}
