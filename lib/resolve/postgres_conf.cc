@@ -2,18 +2,13 @@
 
 #include <cctype>
 
+#include "core/text.h"
+
 namespace imgstrip {
 namespace {
 
-bool name_char(char c) {
+bool setting_char(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '.' || c == '-';
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 void skip_blanks(std::string_view line, size_t& i) {
@@ -63,10 +58,10 @@ std::vector<PostgresSetting> postgres_settings(std::string_view text) {
     size_t i = 0;
     skip_blanks(line, i);
     size_t start = i;
-    while (i < line.size() && name_char(line[i]))
+    while (i < line.size() && setting_char(line[i]))
       ++i;
     if (i == start || std::isalpha(static_cast<unsigned char>(line[start])) == 0) continue;
-    std::string name = lower(line.substr(start, i - start));
+    std::string name = ascii_lower(line.substr(start, i - start));
     skip_blanks(line, i);
     if (i < line.size() && line[i] == '=') {
       ++i;
@@ -85,7 +80,7 @@ std::vector<PostgresSetting> postgres_settings(std::string_view text) {
 }
 
 std::optional<bool> postgres_bool(std::string_view value) {
-  std::string v = lower(value);
+  std::string v = ascii_lower(value);
   while (!v.empty() && (v.back() == ' ' || v.back() == '\t'))
     v.pop_back();
   while (!v.empty() && (v.front() == ' ' || v.front() == '\t'))
@@ -102,11 +97,11 @@ std::optional<bool> postgres_bool(std::string_view value) {
 std::vector<std::string> postgres_setting_mentions(std::string_view text, std::string_view name) {
   std::vector<std::string> out;
   if (name.empty()) return out;
-  std::string low = lower(text);
+  std::string low = ascii_lower(text);
   for (size_t at = low.find(name); at != std::string::npos; at = low.find(name, at + 1)) {
-    if (at > 0 && name_char(low[at - 1]) && low[at - 1] != '-') continue;
+    if (at > 0 && setting_char(low[at - 1]) && low[at - 1] != '-') continue;
     size_t i = at + name.size();
-    if (i < low.size() && name_char(low[i])) continue;
+    if (i < low.size() && setting_char(low[i])) continue;
     while (i < text.size() && (text[i] == ' ' || text[i] == '\t'))
       ++i;
     if (low.compare(i, 3, "to ") == 0) {
@@ -120,7 +115,7 @@ std::vector<std::string> postgres_setting_mentions(std::string_view text, std::s
       ++i;
     std::string value;
     if (i < text.size() && text[i] == '\'') ++i;
-    while (i < text.size() && name_char(text[i]))
+    while (i < text.size() && setting_char(text[i]))
       value += text[i++];
     out.push_back(value);
   }
