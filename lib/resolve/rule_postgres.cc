@@ -9,9 +9,9 @@
 // (the directory of plpgsql.so) are left out of their package, unless the image turns JIT
 // on: a kept configuration file (postgresql.conf, postgresql.auto.conf, the sample initdb
 // copies, *.conf under etc/postgresql) setting jit to true or naming a jit_provider, or a
-// kept script or the image's Entrypoint, Cmd or Env doing so (`-c jit=on`, PGOPTIONS,
-// `echo "jit = on" >>...`). Then they are kept, with that line as the reason. -f keeps
-// them anyway.
+// kept script, SQL file or the image's Entrypoint, Cmd or Env doing so (`-c jit=on`,
+// PGOPTIONS, `echo "jit = on" >>...`, an initdb script's `ALTER SYSTEM SET jit = on`). Then they
+// are kept, with that line as the reason. -f keeps them anyway.
 #include <map>
 #include <set>
 
@@ -64,7 +64,7 @@ class PostgresRule : public Rule {
         if (s.name == "jit_provider") turned_on(where);
         if (s.name == "jit" && postgres_bool(s.value).value_or(false)) turned_on(where);
       }
-    } else if (f.head.starts_with("#!")) {
+    } else if (f.head.starts_with("#!") || f.path.ends_with(".sh") || f.path.ends_with(".sql")) {
       mentions(ctx.tree.read(f.entry, kTextLimit), "a setting in " + abs_path(f.path));
     }
   }

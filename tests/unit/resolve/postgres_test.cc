@@ -78,8 +78,11 @@ bool noted(const Resolution& r, const std::string& part) {
 
 // A PostgreSQL server package as Debian ships it: the provider, its types and bitcode in
 // the pkglibdir next to plpgsql.so; an entrypoint that runs the server.
-FileTree server_tree(const std::string& entrypoint, const std::string& sample = "#jit = on\n") {
+FileTree server_tree(const std::string& entrypoint, const std::string& sample = "#jit = on\n",
+                     const std::vector<std::pair<std::string, std::string>>& extra = {}) {
   TreeBuilder b;
+  for (auto& [path, text] : extra)
+    b.file(path, text);
   const std::string lib = "usr/lib/postgresql/15/lib/";
   b.file("bin/sh", "sh", 0755)
       .file("usr/lib/postgresql/15/bin/postgres", "server", 0755)
@@ -157,6 +160,17 @@ TEST_CASE("rules: PostgreSQL's JIT provider stays only when the image turns JIT 
     check_jit(r, true);
     CHECK(r.keep.reasons(kProvider).front().detail.ends_with(
         "turned on by jit=on in a setting in /docker-entrypoint.sh"));
+  }
+  SECTION("an initdb SQL file runs ALTER SYSTEM SET jit = on") {
+    StripRequest req = packages({"postgresql-15"});
+    req.files = {"/docker-entrypoint-initdb.d"};
+    Resolution r = resolve(
+        server_tree(run, "#jit = on\n",
+                    {{"docker-entrypoint-initdb.d/jit.sql", "ALTER SYSTEM SET jit = on;\n"}}),
+        config, req);
+    check_jit(r, true);
+    CHECK(r.keep.reasons(kProvider).front().detail.ends_with(
+        "turned on by jit=on in a setting in /docker-entrypoint-initdb.d/jit.sql"));
   }
   SECTION("the image's Env sets PGOPTIONS") {
     auto env =
