@@ -45,37 +45,37 @@ std::optional<std::string> read_value(std::string_view line, size_t& i) {
   return value;
 }
 
+// The setting on one line, if it holds one.
+std::optional<PostgresSetting> setting_of(std::string_view line, size_t number) {
+  size_t i = 0;
+  skip_blanks(line, i);
+  size_t start = i;
+  while (i < line.size() && setting_char(line[i]))
+    ++i;
+  if (i == start || std::isalpha(static_cast<unsigned char>(line[start])) == 0) return std::nullopt;
+  std::string name = ascii_lower(line.substr(start, i - start));
+  skip_blanks(line, i);
+  if (i < line.size() && line[i] == '=') {
+    ++i;
+    skip_blanks(line, i);
+  } else if (i == start + name.size()) {
+    return std::nullopt;  // `name` followed directly by something else: not a setting
+  }
+  bool quoted = i < line.size() && line[i] == '\'';
+  auto value = read_value(line, i);
+  if (!value || (value->empty() && !quoted)) return std::nullopt;
+  skip_blanks(line, i);
+  if (i < line.size() && line[i] != '#') return std::nullopt;  // trailing words: not a setting
+  return PostgresSetting{std::move(name), std::move(*value), number};
+}
+
 }  // namespace
 
 std::vector<PostgresSetting> postgres_settings(std::string_view text) {
   std::vector<PostgresSetting> out;
-  size_t number = 0;
-  while (!text.empty()) {
-    size_t end = text.find('\n');
-    std::string_view line = text.substr(0, end);
-    text.remove_prefix(end == std::string_view::npos ? text.size() : end + 1);
-    ++number;
-    size_t i = 0;
-    skip_blanks(line, i);
-    size_t start = i;
-    while (i < line.size() && setting_char(line[i]))
-      ++i;
-    if (i == start || std::isalpha(static_cast<unsigned char>(line[start])) == 0) continue;
-    std::string name = ascii_lower(line.substr(start, i - start));
-    skip_blanks(line, i);
-    if (i < line.size() && line[i] == '=') {
-      ++i;
-      skip_blanks(line, i);
-    } else if (i == start + name.size()) {
-      continue;  // `name` followed directly by something else: not a setting
-    }
-    bool quoted = i < line.size() && line[i] == '\'';
-    auto value = read_value(line, i);
-    if (!value || (value->empty() && !quoted)) continue;
-    skip_blanks(line, i);
-    if (i < line.size() && line[i] != '#') continue;  // trailing words: not a setting
-    out.push_back({std::move(name), std::move(*value), number});
-  }
+  for_each_line(text, [&](std::string_view line, size_t number) {
+    if (auto s = setting_of(line, number)) out.push_back(std::move(*s));
+  });
   return out;
 }
 

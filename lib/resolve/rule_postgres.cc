@@ -12,8 +12,8 @@
 // kept script, SQL file or the image's Entrypoint, Cmd or Env doing so (`-c jit=on`,
 // PGOPTIONS, `echo "jit = on" >>...`, an initdb script's `ALTER SYSTEM SET jit = on`). Then they
 // are kept, with that line as the reason. -f keeps them anyway.
+#include <algorithm>
 #include <map>
-#include <set>
 
 #include "core/path.h"
 #include "resolve/postgres_conf.h"
@@ -54,27 +54,25 @@ class PostgresRule : public Rule {
     look(ctx.config.env(), "Env");
   }
 
-  void file(ResolveContext& ctx, const KeptFile& f) override {
+  // Configuration and scripts are read only once a provider was left out (settle): an
+  // image without PostgreSQL reads nothing for this rule.
+  void file(ResolveContext&, const KeptFile& f) override {
     if (f.entry.size > kTextLimit) return;
     if (config_name(f.path)) {
-      std::string text = ctx.tree.read(f.entry, kTextLimit);
-      for (auto& s : postgres_settings(text)) {
-        std::string where =
-            s.name + " = '" + s.value + "' in " + abs_path(f.path) + ":" + std::to_string(s.line);
-        if (s.name == "jit_provider") turned_on(where);
-        if (s.name == "jit" && postgres_bool(s.value).value_or(false)) turned_on(where);
-      }
+      unread_.push_back({&f.entry, true});
     } else if (f.head.starts_with("#!") || f.path.ends_with(".sh") || f.path.ends_with(".sql")) {
-      mentions(ctx.tree.read(f.entry, kTextLimit), "a setting in " + abs_path(f.path));
+      unread_.push_back({&f.entry, false});
     }
   }
 
   bool settle(ResolveContext& ctx) override {
+    auto out = [&](const ResolveContext::LeftOut& l) { return still_out(ctx, l); };
+    if (std::none_of(ctx.left_out.begin(), ctx.left_out.end(), out)) return false;
+    read_unread(ctx);
     if (on_.empty()) return false;
     bool more = false;
     for (auto& l : ctx.left_out) {
-      if (kept_.count(l.path) || !optional_path(ctx, l.path)) continue;
-      kept_.insert(l.path);
+      if (!out(l)) continue;
       Reason why = l.reason;
       why.detail += "; PostgreSQL's JIT provider, turned on by " + on_;
       more = ctx.keep.add(l.path, why) || more;
@@ -87,7 +85,7 @@ class PostgresRule : public Rule {
     uint64_t bytes = 0;
     std::string dir;
     for (auto& l : ctx.left_out) {
-      if (ctx.keep.contains(l.path) || !optional_path(ctx, l.path)) continue;
+      if (!still_out(ctx, l)) continue;
       ++files;
       if (const Entry* e = ctx.tree.find(l.path)) bytes += e->size;
       if (base_name(l.path) == "llvmjit.so") dir = abs_path(dir_name(l.path));
@@ -104,8 +102,10 @@ class PostgresRule : public Rule {
   }
 
  private:
-  bool optional_path(const ResolveContext& ctx, const std::string& path) const {
-    const Entry* e = ctx.tree.find(path);
+  // A file of this rule's the package rule left out, and nothing else kept since (-f).
+  bool still_out(const ResolveContext& ctx, const ResolveContext::LeftOut& l) const {
+    if (ctx.keep.contains(l.path)) return false;
+    const Entry* e = ctx.tree.find(l.path);
     return e != nullptr && optional(ctx, *e);
   }
 
@@ -117,6 +117,23 @@ class PostgresRule : public Rule {
     bool yes = e != nullptr && e->type == FileType::Regular;
     pkglibdirs_.emplace(std::string(dir), yes);
     return yes;
+  }
+
+  void read_unread(const ResolveContext& ctx) {
+    for (auto [e, config] : unread_) {
+      std::string text = ctx.tree.read(*e, kTextLimit);
+      if (!config) {
+        mentions(text, "a setting in " + abs_path(e->path));
+        continue;
+      }
+      for (auto& s : postgres_settings(text)) {
+        std::string where =
+            s.name + " = '" + s.value + "' in " + abs_path(e->path) + ":" + std::to_string(s.line);
+        if (s.name == "jit_provider") turned_on(where);
+        if (s.name == "jit" && postgres_bool(s.value).value_or(false)) turned_on(where);
+      }
+    }
+    unread_.clear();
   }
 
   void mentions(std::string_view text, const std::string& where) {
@@ -132,8 +149,8 @@ class PostgresRule : public Rule {
     if (on_.empty()) on_ = where;
   }
 
-  std::string on_;  // the first place that turns JIT on
-  std::set<std::string> kept_;
+  std::string on_;                                     // the first place that turns JIT on
+  std::vector<std::pair<const Entry*, bool>> unread_;  // kept files not read yet; true: config
   mutable std::map<std::string, bool, std::less<>> pkglibdirs_;
 };
 

@@ -78,10 +78,12 @@ void decode_x86(csh h, const cs_insn& ci, Insn& in) {
   // Memory operands relative to rip, immediates that may be addresses.
   for (uint8_t i = 0; i < x.op_count; ++i) {
     const cs_x86_op& op = x.operands[i];
-    if (op.type == X86_OP_MEM && op.mem.base == X86_REG_RIP && op.mem.index == X86_REG_INVALID)
+    if (op.type == X86_OP_MEM && op.mem.base == X86_REG_RIP && op.mem.index == X86_REG_INVALID) {
       in.mem = next + static_cast<uint64_t>(op.mem.disp);
-    else if (op.type == X86_OP_IMM && op.imm > 0x1000)
-      in.address = static_cast<uint64_t>(op.imm), in.absolute = true;
+    } else if (op.type == X86_OP_IMM && op.imm > 0x1000) {
+      in.address = static_cast<uint64_t>(op.imm);
+      in.absolute = true;
+    }
   }
   switch (ci.id) {
     case X86_INS_SYSCALL:

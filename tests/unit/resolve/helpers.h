@@ -210,6 +210,12 @@ inline StripRequest packages(std::vector<std::string> names, DepsMode deps = Dep
   return r;
 }
 
+// Whether one of a resolution's notes contains `part`.
+inline bool noted(const Resolution& r, const std::string& part) {
+  return std::any_of(r.notes.begin(), r.notes.end(),
+                     [&](auto& n) { return n.find(part) != std::string::npos; });
+}
+
 // The names of the packages a resolution keeps, sorted.
 inline std::vector<std::string> kept_packages(const Resolution& res) {
   std::vector<std::string> names;

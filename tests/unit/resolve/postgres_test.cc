@@ -10,6 +10,7 @@
 
 using namespace imgstrip;
 using imgstrip::test::config_json;
+using imgstrip::test::noted;
 using imgstrip::test::packages;
 using imgstrip::test::TreeBuilder;
 
@@ -70,11 +71,6 @@ TEST_CASE("postgres_setting_mentions: settings in scripts and command lines") {
 }
 
 namespace {
-
-bool noted(const Resolution& r, const std::string& part) {
-  return std::any_of(r.notes.begin(), r.notes.end(),
-                     [&](auto& n) { return n.find(part) != std::string::npos; });
-}
 
 // A PostgreSQL server package as Debian ships it: the provider, its types and bitcode in
 // the pkglibdir next to plpgsql.so; an entrypoint that runs the server.

@@ -601,10 +601,6 @@ TEST_CASE("python: setuptools' distutils shim imports distutils only for a modul
   const std::string shim = std::string(kDist) + "_distutils_hack/__init__.py";
   const std::string setuptools = std::string(kDist) + "setuptools/__init__.py";
   const std::string distutils = std::string(kStd) + "distutils/__init__.py";
-  auto noted_in = [](const Resolution& r, const std::string& part) {
-    return std::any_of(r.notes.begin(), r.notes.end(),
-                       [&](auto& n) { return n.find(part) != std::string::npos; });
-  };
 
   SECTION("nothing imports distutils: the shim stays, setuptools and distutils go") {
     FileTree tree = tree_with("import json\n", true);
@@ -614,11 +610,11 @@ TEST_CASE("python: setuptools' distutils shim imports distutils only for a modul
     CHECK_FALSE(r.keep.contains(setuptools));
     CHECK_FALSE(r.keep.contains(std::string(kDist) + "setuptools/_distutils/core.py"));
     CHECK_FALSE(r.keep.contains(distutils));
-    CHECK(noted_in(r, "python: /" + shim +
-                          " (setuptools' distutils shim) imports distutils and setuptools only "
-                          "when something imports distutils; nothing kept does, so it keeps none "
-                          "of /usr/lib/python3.11/distutils, /" +
-                          std::string(kDist) + "setuptools"));
+    CHECK(noted(r, "python: /" + shim +
+                       " (setuptools' distutils shim) imports distutils and setuptools only "
+                       "when something imports distutils; nothing kept does, so it keeps none "
+                       "of /usr/lib/python3.11/distutils, /" +
+                       std::string(kDist) + "setuptools"));
   }
   SECTION("the app imports distutils: the shim's answer, setuptools' copy, stays too") {
     FileTree tree = tree_with("from distutils.core import setup\n", true);
@@ -630,7 +626,7 @@ TEST_CASE("python: setuptools' distutils shim imports distutils only for a modul
     REQUIRE_FALSE(why.empty());
     CHECK(why.front().detail.ends_with(
         "(setuptools' distutils shim; /app/app.py imports distutils)"));
-    CHECK_FALSE(noted_in(r, "setuptools' distutils shim"));
+    CHECK_FALSE(noted(r, "setuptools' distutils shim"));
   }
   SECTION("no distutils in the standard library (3.12): the shim answers the import") {
     FileTree tree = tree_with("import distutils.core\n", false);
@@ -643,6 +639,6 @@ TEST_CASE("python: setuptools' distutils shim imports distutils only for a modul
     Resolution r = resolve(tree, config, StripRequest{});
     CHECK(r.keep.contains(setuptools));
     CHECK(r.keep.contains(distutils));
-    CHECK_FALSE(noted_in(r, "setuptools' distutils shim"));
+    CHECK_FALSE(noted(r, "setuptools' distutils shim"));
   }
 }

@@ -10,6 +10,7 @@
 
 using namespace imgstrip;
 using imgstrip::test::config_json;
+using imgstrip::test::noted;
 using imgstrip::test::packages;
 using imgstrip::test::TreeBuilder;
 using namespace std::string_literals;
@@ -19,11 +20,6 @@ namespace {
 std::string first_reason(const Resolution& r, const std::string& path) {
   auto& reasons = r.keep.reasons(path);
   return reasons.empty() ? "" : reasons.front().detail;
-}
-
-bool noted(const Resolution& r, const std::string& part) {
-  return std::any_of(r.notes.begin(), r.notes.end(),
-                     [&](auto& n) { return n.find(part) != std::string::npos; });
 }
 
 // A database server split like MariaDB's: the named package, a core package of its own
