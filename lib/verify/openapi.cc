@@ -15,6 +15,14 @@ namespace {
 
 using Json = nlohmann::json;
 
+// A string member of an object: "" when the value is no object, or the member is missing or
+// not a string ({"name": {...}} is a malformed document, not a reason to stop).
+std::string text_of(const Json& object, const char* key) {
+  if (!object.is_object()) return "";
+  auto it = object.find(key);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
 constexpr int kMaxDepth = 8;
 constexpr size_t kMaxSamples = 20000;
 constexpr std::array<std::string_view, 7> kMethods = {"get",   "put",  "post",   "delete",
@@ -115,7 +123,7 @@ class Document {
       return obj;
     }
     if (type == "string") {
-      std::string format = schema.value("format", "");
+      std::string format = text_of(schema, "format");
       if (format == "uuid") return "123e4567-e89b-12d3-a456-426614174000";
       if (format == "date") return "2024-01-01";
       if (format == "date-time") return "2024-01-01T00:00:00Z";
@@ -156,7 +164,7 @@ std::string scalar_text(const Json& v) {
 std::string base_path(const Json& root) {
   auto s = root.find("servers");
   if (s == root.end() || !s->is_array() || s->empty() || !s->front().is_object()) return "";
-  std::string url = s->front().value("url", "");
+  std::string url = text_of(s->front(), "url");
   size_t scheme = url.find("://");
   if (scheme != std::string::npos) {
     size_t slash = url.find('/', scheme + 3);
@@ -214,8 +222,8 @@ std::vector<Request> requests_from_openapi(std::string_view text, std::string_vi
       }
       for (const Json* p : params) {
         if (!p->is_object()) continue;
-        std::string pname = p->value("name", "");
-        std::string in = p->value("in", "");
+        std::string pname = text_of(*p, "name");
+        std::string in = text_of(*p, "in");
         if (pname.empty() || has_control(pname)) continue;
         std::string value = scalar_text(doc.param_value(*p));
         if (in == "path") {

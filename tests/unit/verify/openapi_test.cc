@@ -85,4 +85,17 @@ TEST_CASE("openapi: what is not a JSON OpenAPI 3 document", "[verify][openapi]")
          {"schema":{"$ref":"#/x"}}}}}}},"x":{"$ref":"#/x"}})",
       "a");
   CHECK(!rs.empty());
+  // Members of the wrong type are skipped, not a crash (found by fuzz_verify_openapi): a
+  // parameter whose name is an object, a format and a server url that are numbers.
+  OpenApiOptions plain;
+  plain.probes = false;
+  rs = requests_from_openapi(
+      R"({"openapi":"3.0.0","servers":[{"url":7}],"paths":{"/p/{id}":{
+         "parameters":[{"name":{"type":"integer"}},{"name":"id","in":1}],
+         "post":{"requestBody":{"content":{"application/json":
+           {"schema":{"type":"string","format":5}}}}}}}})",
+      "a", plain);
+  REQUIRE(rs.size() == 1);
+  CHECK(rs[0].method == "POST");
+  CHECK(rs[0].path == "/p/{id}");
 }
