@@ -46,12 +46,14 @@ int run_seccomp(int argc, char** argv) {
     FlattenOptions fo;
     fo.spool_dir = work.path();
     FileTree tree = flatten_image(*source, image, fo);
+    take_image_settings(settings, image.config);
     start = std::chrono::steady_clock::now();
     result = seccomp_profile_for(tree, all_files(tree), settings);
   } else {
     Analysis a = analyze_image(*source, platform(args), strip_request(args), work.path());
     std::set<std::string> kept = a.resolution.paths();
     FileTree stripped = stripped_tree(std::move(a.tree), a.resolution);
+    take_image_settings(settings, a.image.config);
     start = std::chrono::steady_clock::now();
     result = seccomp_profile_for(stripped, kept, settings);
   }

@@ -109,6 +109,14 @@ std::vector<HistoryEntry> ImageConfig::history() const {
   return out;
 }
 
+std::vector<std::string> ImageConfig::command_line() const {
+  std::vector<std::string> out = entrypoint();
+  for (auto* part : {"Cmd", "Env"})
+    for (auto& w : strings(part))
+      out.push_back(std::move(w));
+  return out;
+}
+
 std::optional<std::string> ImageConfig::env_value(std::string_view name) const {
   for (auto& kv : env()) {
     if (kv.size() > name.size() && kv.compare(0, name.size(), name) == 0 &&

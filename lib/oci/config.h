@@ -29,6 +29,8 @@ class ImageConfig {
   std::vector<std::string> entrypoint() const { return strings("Entrypoint"); }
   std::vector<std::string> cmd() const { return strings("Cmd"); }
   std::vector<std::string> env() const { return strings("Env"); }
+  // Entrypoint, Cmd and Env, word after word: where a program's settings may come from.
+  std::vector<std::string> command_line() const;
   std::string user() const { return string("User"); }
   std::string working_dir() const { return string("WorkingDir"); }
   std::vector<std::string> exposed_ports() const { return keys("ExposedPorts"); }

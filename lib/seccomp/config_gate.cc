@@ -4,6 +4,9 @@
 
 #include <fmt/format.h>
 
+#include "core/text.h"
+#include "elf/elf_header.h"
+
 namespace imgstrip {
 
 namespace {
@@ -23,6 +26,10 @@ bool zero_duration(std::string_view v) {
   if (!v.empty() && std::string_view("smhd").find(v.back()) != std::string_view::npos)
     v.remove_suffix(1);
   return !v.empty() && std::all_of(v.begin(), v.end(), [](char c) { return c == '0'; });
+}
+
+bool word_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
 
 std::string_view base_name_of(std::string_view path) {
@@ -51,35 +58,107 @@ std::optional<ConfigLine> fpm_slowlog_on(std::string_view conf) {
   return std::nullopt;
 }
 
-std::vector<ConfigGate> config_gates(const FileTree& tree, const std::set<std::string>& kept,
-                                     const std::vector<std::string>& programs) {
-  std::vector<ConfigGate> out;
-  for (const auto& p : programs)
-    if (base_name_of(p).starts_with("php-fpm"))
-      out.push_back(
-          {p, "ptrace", "php-fpm's slow-log tracer (request_slowlog_timeout)", false, ""});
-  if (out.empty()) return out;
+std::optional<ConfigLine> nginx_worker_priority_on(std::string_view text) {
+  std::optional<ConfigLine> out;
+  for_each_line(text, [&](std::string_view raw, size_t number) {
+    if (out) return;
+    std::string_view line = trim(raw);
+    if (line.empty() || line.front() == '#') return;
+    constexpr std::string_view kName = "worker_priority";
+    for (size_t at = line.find(kName); at != std::string_view::npos;
+         at = line.find(kName, at + 1)) {
+      size_t end = at + kName.size();
+      if ((at == 0 || !word_char(line[at - 1])) && (end == line.size() || !word_char(line[end]))) {
+        out = ConfigLine{number, std::string(line)};
+        return;
+      }
+    }
+  });
+  return out;
+}
 
+namespace {
+
+// One setting that turns on a program's calls to an import.
+struct GateRule {
+  std::string_view program;  // base names starting with this
+  std::string_view import;
+  std::string_view what;
+  std::string_view off;  // what the report says when nothing turns it on
+  std::optional<ConfigLine> (*on)(std::string_view);
+  bool any_file;      // every kept text file, not only etc/ and *.conf
+  bool command_line;  // the program takes the setting as an argument
+};
+
+constexpr GateRule kRules[] = {
+    {"php-fpm", "ptrace", "php-fpm's slow-log tracer (request_slowlog_timeout)",
+     "sets request_slowlog_timeout above 0", fpm_slowlog_on, false, false},
+    {"nginx", "setpriority", "nginx's worker_priority", "sets worker_priority",
+     nginx_worker_priority_on, true, true},
+};
+
+constexpr size_t kMaxConfig = size_t{8} << 20;
+
+bool config_path(std::string_view path) {
+  return path.starts_with("etc/") || path.ends_with(".conf");
+}
+
+// Documentation and editors' syntax files, which name every directive but configure nothing.
+bool documentation(std::string_view path) {
+  for (std::string_view dir :
+       {"usr/share/doc/", "usr/share/man/", "usr/share/info/", "usr/share/vim/", "usr/share/nano/",
+        "usr/share/emacs/", "usr/share/bash-completion/", "usr/share/zsh/", "usr/share/locale/"})
+    if (path.starts_with(dir)) return true;
+  return false;
+}
+
+// Decides one rule: the first kept file (or the command line) that turns it on.
+void decide(const GateRule& rule, const FileTree& tree, const std::set<std::string>& kept,
+            const std::vector<std::string>& command_line, std::vector<ConfigGate>& gates) {
   std::optional<std::string> on;
   size_t read = 0;
-  for (const auto& k : kept) {
-    std::string path = FileTree::normalize(k);
-    if (!path.starts_with("etc/") && !path.ends_with(".conf")) continue;
-    const Entry* e = tree.find(path);
-    if (!e || e->type != FileType::Regular || e->size > (size_t{1} << 20)) continue;
-    ++read;
-    if (auto line = fpm_slowlog_on(tree.read(*e, size_t{1} << 20))) {
-      on = fmt::format("{}:{}: {}", path, line->line, line->text);
-      break;
-    }
+  if (rule.command_line) {
+    std::string words;
+    for (const auto& w : command_line)
+      words += w + "\n";
+    if (auto line = rule.on(words)) on = fmt::format("the image's command line: {}", line->text);
   }
-  for (auto& g : out) {
+  for (auto it = kept.begin(); !on && it != kept.end(); ++it) {
+    std::string path = FileTree::normalize(*it);
+    if (rule.any_file ? documentation(path) : !config_path(path)) continue;
+    const Entry* e = tree.find(path);
+    if (!e || e->type != FileType::Regular || e->size > kMaxConfig) continue;
+    std::string text = tree.read(*e, kMaxConfig);
+    if (is_elf(text)) continue;
+    ++read;
+    if (auto line = rule.on(text)) on = fmt::format("{}:{}: {}", path, line->line, line->text);
+  }
+  for (auto& g : gates) {
+    if (g.import != rule.import) continue;
     g.enabled = on.has_value();
-    g.decided_by = on ? *on
-                      : fmt::format(
-                            "no kept configuration file ({} read under etc/ or named "
-                            "*.conf) sets request_slowlog_timeout above 0",
-                            read);
+    g.decided_by =
+        on ? *on
+           : fmt::format("no kept {} ({} read){} {}",
+                         rule.any_file ? "text file outside documentation"
+                                       : "configuration file under etc/ or *.conf",
+                         read, rule.command_line ? " nor the image's command line" : "", rule.off);
+  }
+}
+
+}  // namespace
+
+std::vector<ConfigGate> config_gates(const FileTree& tree, const std::set<std::string>& kept,
+                                     const std::vector<std::string>& programs,
+                                     const std::vector<std::string>& command_line) {
+  std::vector<ConfigGate> out;
+  for (const GateRule& rule : kRules) {
+    std::vector<ConfigGate> gates;
+    for (const auto& p : programs)
+      if (base_name_of(p).starts_with(rule.program))
+        gates.push_back({p, std::string(rule.import), std::string(rule.what), false, ""});
+    if (gates.empty()) continue;
+    decide(rule, tree, kept, command_line, gates);
+    out.insert(out.end(), gates.begin(), gates.end());
   }
   return out;
 }

@@ -1,9 +1,14 @@
-// Code a program runs only when its configuration in the image turns it on. When no kept
-// configuration file does, the program's calls into that code are not followed, and the
-// report says which setting decided it, so that whoever changes the setting knows to strip
-// again. One gate so far: php-fpm's slow-log tracer attaches to a slow worker with ptrace
-// (sapi/fpm/fpm/fpm_trace_ptrace.c), and only when a pool sets request_slowlog_timeout
-// above zero; a value php-fpm takes from the environment (${VAR}) counts as on.
+// Code a program runs only when its configuration in the image turns it on. When nothing
+// kept turns it on, the program's calls into that code are not followed, and the report says
+// which setting decided it, so that whoever changes the setting knows to strip again.
+// The gates:
+// - php-fpm's slow-log tracer attaches to a slow worker with ptrace
+//   (sapi/fpm/fpm/fpm_trace_ptrace.c), only when a pool sets request_slowlog_timeout above
+//   zero; a value php-fpm takes from the environment (${VAR}) counts as on.
+// - nginx calls setpriority only in a worker whose configuration sets worker_priority
+//   (src/os/unix/ngx_process_cycle.c). nginx reads its configuration from any path (-c) and
+//   takes directives on its command line (-g), so every kept text file and the image's
+//   command line are read, and any mention outside a comment counts as on.
 #pragma once
 
 #include <cstddef>
@@ -33,9 +38,17 @@ struct ConfigLine {
 };
 std::optional<ConfigLine> fpm_slowlog_on(std::string_view conf);
 
+// The first line of an nginx configuration (or of a script or command line that runs nginx)
+// naming the worker_priority directive, the lines starting with # left aside.
+std::optional<ConfigLine> nginx_worker_priority_on(std::string_view text);
+
 // The gates of `programs` (real paths of kept programs), decided from the kept files of
-// `tree`: every kept regular file under etc/ or named *.conf, up to 1 MiB, is read.
+// `tree` and from `command_line` (the image's Entrypoint, Cmd and Env words). php-fpm's is
+// read from kept regular files under etc/ or named *.conf, nginx's from every kept regular
+// file that is not an ELF object, documentation or an editor's syntax file; files over
+// 8 MiB are data, not configuration.
 std::vector<ConfigGate> config_gates(const FileTree& tree, const std::set<std::string>& kept,
-                                     const std::vector<std::string>& programs);
+                                     const std::vector<std::string>& programs,
+                                     const std::vector<std::string>& command_line = {});
 
 }  // namespace imgstrip

@@ -146,7 +146,7 @@ ImageSeccomp seccomp_profile_for(const FileTree& tree, const std::set<std::strin
   SeccompOptions so = settings.analysis;
   so.programs = out.programs;
   so.dlopened = out.dlopened;
-  out.gates = config_gates(tree, kept, out.programs);
+  out.gates = config_gates(tree, kept, out.programs, settings.command_line);
   for (const auto& g : out.gates)
     if (!g.enabled) so.cut_imports[g.program].push_back(g.import);
   out.analysis = analyze_syscalls(tree, closure, so);

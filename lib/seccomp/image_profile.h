@@ -24,6 +24,7 @@ struct SeccompSettings {
   SeccompOptions analysis;                   // fallback policy, cache directory, threads
   ProfileOptions profile;                    // runtime baseline, errno
   std::vector<std::string> ld_library_path;  // the image's LD_LIBRARY_PATH, split at ':'
+  std::vector<std::string> command_line;     // Entrypoint, Cmd and Env words (config gates)
 };
 
 struct ImageSeccomp {

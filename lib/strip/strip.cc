@@ -87,6 +87,11 @@ std::map<std::string, std::string> executed_paths(const Resolution& resolution) 
 
 }  // namespace
 
+void take_image_settings(SeccompSettings& settings, const ImageConfig& config) {
+  settings.ld_library_path = split_path_list(config.env_value("LD_LIBRARY_PATH"));
+  settings.command_line = config.command_line();
+}
+
 std::string_view stage_name(StripStage s) {
   switch (s) {
     case StripStage::Load:
@@ -146,7 +151,7 @@ StripResult strip_image(ImageSource& source, ImageSink& sink, const Platform& pl
   if (options.seccomp) {
     stage(on_stage, StripStage::Seccomp);
     SeccompSettings settings = *options.seccomp;
-    settings.ld_library_path = split_path_list(image.config.env_value("LD_LIBRARY_PATH"));
+    take_image_settings(settings, image.config);
     result.seccomp = seccomp_profile_for(stripped, kept, settings);
     image.config.set_label(kSeccompLabel, result.seccomp->profile.json.dump());
     result.report["seccomp"] = seccomp_report_json(*result.seccomp);

@@ -82,6 +82,10 @@ struct Analysis {
 Analysis analyze_image(ImageSource& source, const Platform& platform, const StripRequest& request,
                        const std::filesystem::path& spool_dir);
 
+// What a seccomp analysis takes from the image's config: LD_LIBRARY_PATH, and the
+// Entrypoint, Cmd and Env words its configuration gates read.
+void take_image_settings(SeccompSettings& settings, const ImageConfig& config);
+
 // The provenance labels and annotations a stripped image carries.
 inline constexpr std::string_view kBaseDigest = "org.opencontainers.image.base.digest";
 inline constexpr std::string_view kBaseName = "org.opencontainers.image.base.name";

@@ -1,5 +1,6 @@
-// Configuration gates: php-fpm's request_slowlog_timeout read from pool files, the gate
-// decided from the kept files of a tree, and a cut import leaving its syscall out.
+// Configuration gates: php-fpm's request_slowlog_timeout read from pool files, nginx's
+// worker_priority from any kept text or the image's command line, the gates decided from
+// the kept files of a tree, and a cut import leaving its syscall out.
 #include <catch2/catch.hpp>
 
 #include <memory>
@@ -52,8 +53,8 @@ TEST_CASE("the slow-log gate is decided from kept files only", "[seccomp][config
   const std::string fpm = "usr/sbin/php-fpm8.2";
   FileTree off = tree_with({{pool, "[www]\n;request_slowlog_timeout = 0\n"},
                             {"opt/extra.conf", "request_slowlog_timeout = 5s\n"}});
-  auto gates = config_gates(off, {pool}, {fpm, "usr/sbin/nginx"});
-  REQUIRE(gates.size() == 1);  // nginx has none
+  auto gates = config_gates(off, {pool}, {fpm, "usr/sbin/cron"});
+  REQUIRE(gates.size() == 1);  // cron has none
   CHECK(gates[0].program == fpm);
   CHECK(gates[0].import == "ptrace");
   CHECK_FALSE(gates[0].enabled);  // opt/extra.conf says 5s, but it is not kept
@@ -64,7 +65,52 @@ TEST_CASE("the slow-log gate is decided from kept files only", "[seccomp][config
   CHECK(gates[0].enabled);
   CHECK(gates[0].decided_by == "opt/extra.conf:1: request_slowlog_timeout = 5s");
 
-  CHECK(config_gates(off, {pool}, {"usr/sbin/nginx"}).empty());
+  CHECK(config_gates(off, {pool}, {"usr/sbin/cron"}).empty());
+}
+
+TEST_CASE("worker_priority in nginx configuration, scripts and command lines",
+          "[seccomp][config]") {
+  CHECK_FALSE(nginx_worker_priority_on(""));
+  CHECK_FALSE(nginx_worker_priority_on("worker_processes auto;\n# worker_priority -5;\n"));
+  CHECK_FALSE(nginx_worker_priority_on("  #worker_priority 10;\nmy_worker_priority_x 1;\n"));
+  auto on = nginx_worker_priority_on("user www-data;\n\n  worker_priority -5;  # nicer\n");
+  REQUIRE(on);
+  CHECK(on->line == 3);
+  CHECK(on->text == "worker_priority -5;  # nicer");
+  // On one line with other directives, or as -g on a command line.
+  CHECK(nginx_worker_priority_on("events {} worker_priority 1;"));
+  CHECK(nginx_worker_priority_on("exec nginx -g 'daemon off; worker_priority -2;'"));
+}
+
+TEST_CASE("nginx's worker_priority gate reads any kept text and the command line",
+          "[seccomp][config]") {
+  const std::string nginx = "usr/sbin/nginx";
+  FileTree tree =
+      tree_with({{"etc/nginx/nginx.conf", "worker_processes 1;\n"},
+                 {"srv/site/nginx.cfg", "worker_priority 5;\n"},
+                 {"usr/share/vim/addons/syntax/nginx.vim", "syn keyword worker_priority\n"},
+                 {"usr/sbin/nginx", std::string("\x7f"
+                                                "ELF worker_priority",
+                                                20)}});
+  std::set<std::string> kept = {"etc/nginx/nginx.conf", "usr/share/vim/addons/syntax/nginx.vim",
+                                "usr/sbin/nginx"};
+  auto gates = config_gates(tree, kept, {nginx});
+  REQUIRE(gates.size() == 1);
+  CHECK(gates[0].import == "setpriority");
+  CHECK_FALSE(gates[0].enabled);  // an editor's syntax file and the binary configure nothing
+  CHECK(gates[0].decided_by.find("1 read") != std::string::npos);
+
+  kept.insert("srv/site/nginx.cfg");  // nginx -c takes any path
+  gates = config_gates(tree, kept, {nginx});
+  REQUIRE(gates.size() == 1);
+  CHECK(gates[0].enabled);
+  CHECK(gates[0].decided_by == "srv/site/nginx.cfg:1: worker_priority 5;");
+
+  kept.erase("srv/site/nginx.cfg");
+  gates = config_gates(tree, kept, {nginx}, {"nginx", "-g", "worker_priority -5; daemon off;"});
+  REQUIRE(gates.size() == 1);
+  CHECK(gates[0].enabled);
+  CHECK(gates[0].decided_by.starts_with("the image's command line: "));
 }
 
 TEST_CASE("a cut import: its calls are not followed", "[seccomp][config]") {
