@@ -9,7 +9,8 @@ BUILD=${FUZZ_BUILD_DIR:-build-fuzz}
 TARGETS=(fuzz_pkgdb_dpkg fuzz_pkgdb_apk fuzz_pkgdb_rpm_header fuzz_pkgdb_bdb_hash fuzz_elf_reader
          fuzz_seccomp_analyze fuzz_resolve_node_scan fuzz_resolve_java_manifest
          fuzz_resolve_java_shell fuzz_resolve_java_jar fuzz_resolve_perl_modules
-         fuzz_resolve_python_imports fuzz_resolve_postgres_conf fuzz_seccomp_config_gate
+         fuzz_resolve_python_imports fuzz_resolve_postgres_conf fuzz_resolve_text_scan
+         fuzz_seccomp_config_gate
          fuzz_engine_messages fuzz_engine_ping fuzz_sign_signing_key fuzz_attach_referrers fuzz_sbom_app_metadata
          fuzz_verify_request fuzz_verify_openapi fuzz_verify_trace fuzz_harden_writes
          fuzz_fs_gzip_reader fuzz_harden_file_caps)
@@ -42,6 +43,11 @@ for t in "${TARGETS[@]}"; do
       printf 'exec postgres -c jit=on\nALTER SYSTEM SET jit TO off;\n' >"$dir/script"
       for f in /usr/share/postgresql/*/postgresql.conf.sample; do
         if [ -f "$f" ]; then head -c 20000 "$f" >"$dir/sample"; fi
+      done ;;
+    fuzz_resolve_text_scan)
+      printf '#!/usr/bin/env bash\nusage() {\n  cat >&2 <<-EOF\n\tlogin as $(id -un)\n\tEOF\n}\nfor dir in "$@"; do "$bindir/tool" /etc/x.conf; done\n' >"$dir/script"
+      for f in /usr/bin/ldd /usr/sbin/update-ca-certificates; do
+        if [ -f "$f" ]; then head -c 20000 "$f" >"$dir/$(basename "$f")"; fi
       done ;;
     fuzz_engine_ping) printf '1.41\0004.3.1' >"$dir/podman"; printf '1.43' >"$dir/docker" ;;
     fuzz_sign_signing_key)

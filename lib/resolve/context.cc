@@ -190,7 +190,10 @@ void ResolveContext::keep_reference(const std::string& from, const TextRef& ref,
     auto r = tree.lookup(m, true);
     if (!r || r->entry == nullptr || r->path.empty()) continue;
     if (r->entry->type != FileType::Directory) {
-      if (keep.add(m, reason)) config_files.insert(r->path);
+      if (keep.add(m, reason)) {
+        config_files.insert(r->path);
+        named_files.insert(r->path);
+      }
       continue;
     }
     if (broad_dir(r->path)) {

@@ -50,6 +50,8 @@ class ResolveContext {
 
   // Facts rules learn for one another.
   std::set<std::string> config_files;  // real paths scanned as configuration when kept
+  std::set<std::string> named_files;   // real paths a kept text names (not a directory above)
+  std::set<std::string> named_leaves;  // NAME of "$dir/NAME" words in scanned scripts
   bool uses_iconv = false;             // a kept ELF object imports iconv_open
   bool ldconf_used = false;            // a library is found only through ld.so.conf
   // True for a file that a rule keeps when something uses it (Rule::on_demand of all rules).

@@ -48,9 +48,61 @@ class ScriptsRule : public Rule {
     if (!looks_like_text(f.head) || f.entry.size > kTextLimit || init_system_file(f.path)) return;
     auto shebang = parse_shebang(f.head);
     if (!shebang) return;
-    // A script nobody can run (no execute bit) and nothing names is not run: a shell library
-    // of maintainer scripts (php-common's php-helper), a module with a #! line.
-    if ((f.entry.mode & 0111) == 0 && ctx.config_files.count(f.path) == 0) return;
+    if (!runnable(ctx, f.path, f.entry)) {
+      waiting_.push_back(f.path);
+      return;
+    }
+    scan(ctx, f);
+  }
+
+  // Scripts kept before anything named them: scanned once something does.
+  bool settle(ResolveContext& ctx) override {
+    size_t before = ctx.keep.size();
+    std::vector<std::string> still;
+    for (auto& path : waiting_) {
+      const Entry* e = ctx.tree.find(path);
+      if (e == nullptr) continue;
+      if (!runnable(ctx, path, *e)) {
+        still.push_back(path);
+        continue;
+      }
+      std::string head = ctx.tree.read(*e, kTextLimit);  // file() checked the size
+      scan(ctx, KeptFile{path, *e, head});
+    }
+    waiting_ = std::move(still);
+    return ctx.keep.size() != before;
+  }
+
+ private:
+  std::vector<std::string> waiting_;
+
+  // Whether something can run (or source) the kept script at `path`:
+  // - the application's own (no package owns it): when it is executable, named, or in a
+  //   directory a kept text names (/docker-entrypoint-initdb.d/*.sh, sourced in turn);
+  // - a package's script when a kept text names it by its path or as "$dir/NAME", or the
+  //   entrypoint or a command word does, or it is executable in a command directory. A
+  //   script among a package's data that only a directory reference reaches
+  //   (mariadb-server's mini-benchmark under /usr/share/mysql), or a shell library of
+  //   maintainer scripts (php-common's php-helper), is not run: the commands it runs are
+  //   not kept for it.
+  static bool runnable(const ResolveContext& ctx, const std::string& path, const Entry& entry) {
+    if (ctx.named_files.count(path) || ctx.named_leaves.count(std::string(base_name(path))))
+      return true;
+    bool named = false;
+    for (const Reason& r : ctx.keep.reasons(path))
+      if (r.kind != ReasonKind::Package && r.kind != ReasonKind::ConfigRef &&
+          r.kind != ReasonKind::Parent && r.kind != ReasonKind::UnownedEntry &&
+          r.kind != ReasonKind::Symlink)
+        named = true;
+    bool executable = (entry.mode & 0111) != 0;
+    if (!ctx.db || ctx.db->owner_of(path) == nullptr)  // the application's own
+      return named || executable || ctx.config_files.count(path) != 0;
+    return named || (executable && command_dir(path));
+  }
+
+  static void scan(ResolveContext& ctx, const KeptFile& f) {
+    auto shebang = parse_shebang(f.head);
+    if (!shebang) return;
     Reason interp{ReasonKind::Interpreter, "interpreter of " + abs_path(f.path), f.path};
     bool shell = is_shell(shebang->interpreter);
     if (ctx.keep.add(shebang->interpreter, interp)) {
@@ -88,6 +140,7 @@ void keep_shell_words(ResolveContext& ctx, const std::string& from, std::string_
   }
   // "$bindir/resolveip": the name, if it is a command of the image.
   for (auto& w : variable_dir_names(text)) {
+    ctx.named_leaves.insert(w.text);
     if (auto found = find_command(ctx.tree, w.text, ctx.path_dirs)) {
       ctx.keep.add(*found, {ReasonKind::Command,
                             "command in " + abs_path(from) + ":" + std::to_string(w.line) +

@@ -3,6 +3,7 @@
 #include <cctype>
 #include <cstring>
 
+#include <optional>
 #include <set>
 
 #include "core/path.h"
@@ -146,10 +147,74 @@ std::vector<TextRef> absolute_paths(std::string_view text) {
   return out;
 }
 
+namespace {
+
+// A here-document `cat` prints (`cat <<EOF`, `cat >&2 <<-'END'`): its delimiter, and whether
+// it was quoted (no expansion in the body). Bodies other commands read (sh, mysql) are not
+// text, so only cat's count.
+struct HereDoc {
+  std::string delimiter;
+  bool quoted = false;
+};
+
+std::optional<HereDoc> cat_here_doc(std::string_view line) {
+  std::string_view t = trim(line);
+  if (t.substr(0, t.find_first_of(" \t")) != "cat") return std::nullopt;
+  size_t at = t.find("<<");
+  if (at == std::string_view::npos || t.substr(at).starts_with("<<<")) return std::nullopt;
+  std::string_view rest = t.substr(at + 2);
+  if (rest.starts_with('-')) rest.remove_prefix(1);
+  rest = trim(rest);
+  HereDoc doc;
+  if (!rest.empty() && (rest.front() == '\'' || rest.front() == '"')) {
+    size_t close = rest.find(rest.front(), 1);
+    if (close == std::string_view::npos) return std::nullopt;
+    doc.delimiter = rest.substr(1, close - 1);
+    doc.quoted = true;
+  } else {
+    size_t end = 0;
+    while (end < rest.size() && word_char(rest[end]) && rest[end] != '[')
+      ++end;
+    doc.delimiter = rest.substr(0, end);
+  }
+  if (doc.delimiter.empty()) return std::nullopt;
+  return doc;
+}
+
+// The word after `for` or `select` names a variable: `for dir in "$@"`, `for f; do`.
+bool loop_variable(std::string_view before, std::string_view after) {
+  before = trim(before);
+  if (!(before == "for" || before.ends_with(" for") || before.ends_with(";for") ||
+        before == "select" || before.ends_with(" select")))
+    return false;
+  after = trim(after);
+  return after.empty() || after.starts_with(';') || after == "in" || after.starts_with("in ") ||
+         after.starts_with("in\t");
+}
+
+}  // namespace
+
 std::vector<TextRef> shell_words(std::string_view text) {
   std::vector<TextRef> out;
   std::set<std::string, std::less<>> seen;
+  std::optional<HereDoc> doc;
   each_line(text, [&](std::string_view line, size_t number) {
+    if (doc) {
+      std::string_view body = line;
+      while (!body.empty() && body.front() == '\t')
+        body.remove_prefix(1);
+      if (!body.empty() && body.back() == '\r') body.remove_suffix(1);
+      if (body == doc->delimiter) {
+        doc.reset();
+        return;
+      }
+      // Expanded bodies run what $(...) and `...` name.
+      if (doc->quoted ||
+          (line.find("$(") == std::string_view::npos && line.find('`') == std::string_view::npos))
+        return;
+    } else {
+      doc = cat_here_doc(line);
+    }
     if (message_line(line)) return;
     for (size_t i = 0; i < line.size();) {
       char c = line[i];
@@ -164,7 +229,8 @@ std::vector<TextRef> shell_words(std::string_view text) {
         ++j;
       std::string_view w = line.substr(i, j - i);
       // A word followed by '=' is an assignment, by '/' a relative path.
-      bool ok = j >= line.size() || (line[j] != '=' && line[j] != '/');
+      bool ok = (j >= line.size() || (line[j] != '=' && line[j] != '/')) &&
+                !loop_variable(line.substr(0, i), line.substr(j));
       if (ok && w != "." && w != ".." && seen.insert(std::string(w)).second) {
         out.push_back({std::string(w), number});
       }

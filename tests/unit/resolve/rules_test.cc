@@ -345,3 +345,63 @@ TEST_CASE("rules: Perl modules kept as data keep nothing while no perl can run t
     CHECK(r.keep.contains("usr/share/perl/5.36/Test/More.pm"));
   }
 }
+
+TEST_CASE("rules: a package's script outside PATH runs its commands only once something names it") {
+  auto tree_with = [](const std::string& install) {
+    TreeBuilder b;
+    b.file("bin/sh", "sh", 0755)
+        .file("usr/bin/db-install", install, 0755)
+        .file("usr/share/db/bench", "#!/bin/sh\nrenice -n 5 $$\ntaskset -c 0 true\n", 0755)
+        .file("usr/share/db/start.inc.sh", "#!/bin/sh\nlogger started\n")
+        .file("usr/share/db/errmsg.sys", "messages")
+        .file("usr/bin/renice", "r", 0755)
+        .file("usr/bin/taskset", "t", 0755)
+        .file("usr/bin/logger", "l", 0755)
+        .file("usr/bin/setsid", "s", 0755)
+        .file("app/hooks/post.sh", "#!/bin/sh\nlogger hook\n", 0755)
+        .file("initdb.d/10-users.sh", "#!/bin/sh\nsetsid true\n")
+        .file("start.sh",
+              "#!/bin/sh\ndb-install\nfor h in /app/hooks/*; do \"$h\"; done\n"
+              "for f in /initdb.d/*.sh; do . \"$f\"; done\n",
+              0755);
+    b.package("db-server",
+              {"usr/bin/db-install", "usr/share/db/bench", "usr/share/db/start.inc.sh",
+               "usr/share/db/errmsg.sys"},
+              "Source: db\n");
+    b.package("util-linux",
+              {"usr/bin/renice", "usr/bin/taskset", "usr/bin/logger", "usr/bin/setsid"});
+    return b.build();
+  };
+  auto config = config_json(R"({"Cmd":["/start.sh"]})");
+  SECTION("reached through its directory only: kept with its package, its commands not") {
+    FileTree tree = tree_with("#!/bin/sh\ndatadir=/usr/share/db\ncat $datadir/errmsg.sys\n");
+    Resolution r = resolve(tree, config, packages({"db-server"}));
+    CHECK(r.keep.contains("usr/share/db/bench"));
+    CHECK(r.keep.contains("usr/share/db/errmsg.sys"));
+    CHECK_FALSE(r.keep.contains("usr/bin/renice"));
+    CHECK_FALSE(r.keep.contains("usr/bin/taskset"));
+    // The application's own scripts run from a directory walk: their commands stay.
+    CHECK(r.keep.contains("usr/bin/logger"));
+    CHECK(first_reason(r, "usr/bin/logger") == "command in /app/hooks/post.sh:2");
+    CHECK(r.keep.reasons("usr/bin/logger").size() == 1);  // not from start.inc.sh
+    // ... and sourced ones, without the execute bit, from a directory the entrypoint names.
+    CHECK(first_reason(r, "usr/bin/setsid") == "command in /initdb.d/10-users.sh:2");
+  }
+  SECTION("named by its path, or as $dir/NAME: scanned") {
+    for (std::string install :
+         {"#!/bin/sh\n/usr/share/db/bench\n", "#!/bin/sh\n\"$datadir/bench\" --quick\n"}) {
+      FileTree tree = tree_with(install);
+      Resolution r = resolve(tree, config, packages({"db-server"}));
+      CHECK(r.keep.contains("usr/bin/renice"));
+      CHECK(r.keep.contains("usr/bin/taskset"));
+    }
+  }
+  SECTION("a shell library without the execute bit: only when named") {
+    FileTree tree = tree_with("#!/bin/sh\n. /usr/share/db/start.inc.sh\n");
+    Resolution r = resolve(tree, config, packages({"db-server"}));
+    auto& reasons = r.keep.reasons("usr/bin/logger");
+    CHECK(std::any_of(reasons.begin(), reasons.end(), [](const Reason& why) {
+      return why.detail == "command in /usr/share/db/start.inc.sh:2";
+    }));
+  }
+}

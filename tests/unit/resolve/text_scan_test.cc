@@ -72,3 +72,34 @@ TEST_CASE("words of lines that only print are not commands") {
   CHECK(vd[0].text == "mariadbd");
   CHECK(vd[0].line == 2);
 }
+
+TEST_CASE("words cat prints from a here-document, and loop variables, are not commands") {
+  auto has = [](std::string_view script, const std::string& word) {
+    auto words = shell_words(script);
+    return std::any_of(words.begin(), words.end(), [&](auto& w) { return w.text == word; });
+  };
+  const char* usage =
+      "usage()\n{\n  cat <<EOF\nUsage: $0\n  user to login as root\n  Don't install it\nEOF\n}\n"
+      "install -d /x\n";
+  CHECK_FALSE(has(usage, "login"));
+  CHECK(has(usage, "install"));  // after the delimiter, a command again
+  CHECK(has(usage, "cat"));
+  // <<- strips tabs before the delimiter; a quoted delimiter expands nothing.
+  CHECK_FALSE(has("cat >&2 <<-END\n\tlogin here\n\tEND\n", "login"));
+  CHECK(has("cat >&2 <<-END\n\tlogin here\n\tEND\nlogin\n", "login"));
+  CHECK_FALSE(has("cat <<'EOF'\nsee $(hostname)\nEOF\n", "hostname"));
+  // An expanded body runs its substitutions.
+  CHECK(has("cat <<EOF\nhost: $(hostname)\nEOF\n", "hostname"));
+  CHECK(has("cat <<EOF\nkernel: `uname -r`\nEOF\n", "uname"));
+  // Bodies other commands read are commands (sh) or not looked into: scanned.
+  CHECK(has("sh <<EOF\nlogger started\nEOF\n", "logger"));
+  CHECK(has("mysql <<EOF\nshutdown\nEOF\n", "shutdown"));
+  // Without its delimiter the body runs to the end, as the shell reads it.
+  CHECK_FALSE(has("cat <<EOF\nlogin\n", "login"));
+
+  CHECK_FALSE(has("for dir in \"$@\"\ndo\n  test -f \"$dir/x\"\ndone\n", "dir"));
+  CHECK_FALSE(has("for f; do :; done\n", "f"));
+  CHECK_FALSE(has("select opt in a b; do break; done\n", "opt"));
+  CHECK(has("for f in $(find /x); do :; done\n", "find"));
+  CHECK(has("# ran for dir\nwait_for dir now\n", "dir"));  // not after the keyword
+}
