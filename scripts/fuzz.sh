@@ -10,7 +10,7 @@ TARGETS=(fuzz_pkgdb_dpkg fuzz_pkgdb_apk fuzz_pkgdb_rpm_header fuzz_pkgdb_bdb_has
          fuzz_seccomp_analyze fuzz_resolve_node_scan fuzz_resolve_java_manifest
          fuzz_resolve_java_shell fuzz_resolve_java_jar fuzz_resolve_perl_modules
          fuzz_resolve_python_imports fuzz_resolve_postgres_conf fuzz_resolve_text_scan
-         fuzz_seccomp_config_gate
+         fuzz_resolve_iconv_use fuzz_seccomp_config_gate
          fuzz_engine_messages fuzz_engine_ping fuzz_sign_signing_key fuzz_attach_referrers fuzz_sbom_app_metadata
          fuzz_verify_request fuzz_verify_openapi fuzz_verify_trace fuzz_harden_writes
          fuzz_fs_gzip_reader fuzz_harden_file_caps)
@@ -44,6 +44,8 @@ for t in "${TARGETS[@]}"; do
       for f in /usr/share/postgresql/*/postgresql.conf.sample; do
         if [ -f "$f" ]; then head -c 20000 "$f" >"$dir/sample"; fi
       done ;;
+    fuzz_resolve_iconv_use)
+      printf 'export LC_ALL="de_DE.ISO-8859-15@euro"\nLANG=C.UTF-8 env LC_CTYPE=${X:-C} prog\n' >"$dir/script" ;;
     fuzz_resolve_text_scan)
       printf '#!/usr/bin/env bash\nusage() {\n  cat >&2 <<-EOF\n\tlogin as $(id -un)\n\tEOF\n}\nfor dir in "$@"; do "$bindir/tool" /etc/x.conf; done\n' >"$dir/script"
       for f in /usr/bin/ldd /usr/sbin/update-ca-certificates; do

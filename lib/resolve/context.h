@@ -18,6 +18,7 @@
 #include "oci/config.h"
 #include "pkgdb/database.h"
 #include "resolve/findings.h"
+#include "resolve/iconv_use.h"
 #include "resolve/keep_set.h"
 #include "resolve/package_db_files.h"
 #include "resolve/package_selection.h"
@@ -52,8 +53,10 @@ class ResolveContext {
   std::set<std::string> config_files;  // real paths scanned as configuration when kept
   std::set<std::string> named_files;   // real paths a kept text names (not a directory above)
   std::set<std::string> named_leaves;  // NAME of "$dir/NAME" words in scanned scripts
-  bool uses_iconv = false;             // a kept ELF object imports iconv_open
-  bool ldconf_used = false;            // a library is found only through ld.so.conf
+  bool uses_iconv = false;             // a kept ELF object hands iconv_open any charset
+  // Kept objects whose iconv_open takes only the locale's charset (iconv_use.h).
+  std::vector<std::pair<std::string, IconvUse>> locale_iconv;
+  bool ldconf_used = false;  // a library is found only through ld.so.conf
   // True for a file that a rule keeps when something uses it (Rule::on_demand of all rules).
   std::function<bool(const Entry&)> on_demand;
   // True for an optional part of a kept package (Rule::optional of all rules).

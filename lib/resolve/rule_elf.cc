@@ -43,8 +43,13 @@ class ElfRule : public Rule {
       note_ld_so_conf(ctx, o);
       if (ctx.request.essentials.gconv && !ctx.uses_iconv && o.error.empty() &&
           imports_iconv(ctx.tree, o.path)) {
-        ctx.uses_iconv = true;
-        ctx.notes.push_back(abs_path(o.path) + " imports iconv_open: gconv modules kept");
+        IconvUse use = iconv_use(o.path, o.soname);
+        if (use == IconvUse::Any) {
+          ctx.uses_iconv = true;
+          ctx.notes.push_back(abs_path(o.path) + " imports iconv_open: gconv modules kept");
+        } else {
+          ctx.locale_iconv.emplace_back(o.path, use);
+        }
       }
       if (!o.parent) continue;  // a root: kept already
       const std::string& parent = objects[*o.parent].path;

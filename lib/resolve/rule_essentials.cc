@@ -1,8 +1,11 @@
 // Essentials (request.h): what a running program needs although nothing names it —
 // passwd/group, nsswitch.conf and the NSS modules it names, CA certificates and
 // openssl.cnf with a TLS library, the configured time zone, gconv modules when iconv_open
-// is imported, compiled locales when the image sets a language, tmp/run directories,
-// os-release.
+// is imported (for importers that convert only the locale's charset, when a kept locale or
+// a locale variable names a charset that needs one: iconv_use.h), compiled locales when
+// the image sets a language, tmp/run directories, os-release.
+#include <optional>
+
 #include "core/path.h"
 #include "elf/ld_so_conf.h"
 #include "resolve/rules.h"
@@ -108,16 +111,29 @@ class EssentialsRule : public Rule {
       for (const char* c : {"usr/lib/locale/C.utf8", "usr/lib/locale/C.UTF-8"})
         ctx.keep.add_tree(c, {ReasonKind::Essential, "essential: the C.UTF-8 locale", ""});
     });
-    if (ess.gconv && ctx.uses_iconv)
-      once(gconv_, [&] {
-        for (const char* pattern : {"/usr/lib/*/gconv", "/usr/lib64/gconv", "/usr/lib/gconv",
-                                    "/lib/*/gconv", "/lib64/gconv"}) {
-          for (auto& dir : glob_in(ctx.tree, pattern)) {
-            ctx.keep.add_tree(
-                dir, {ReasonKind::Essential, "essential: gconv modules (iconv_open is used)", ""});
-          }
-        }
-      });
+    if (ess.gconv && ctx.uses_iconv) once(gconv_, [&] { keep_gconv(ctx, "iconv_open is used"); });
+  }
+
+  // Importers that convert only the locale's charset need modules once a kept locale, or a
+  // locale variable where bash reads it, names a charset glibc does not convert by itself.
+  bool settle(ResolveContext& ctx) override {
+    if (gconv_ || ctx.uses_iconv || ctx.locale_iconv.empty() || !ctx.request.essentials.gconv)
+      return false;
+    auto why = locale_charset_needs_module(ctx);
+    if (!why) return false;
+    once(gconv_, [&] { keep_gconv(ctx, *why); });
+    return true;
+  }
+
+  void finish(ResolveContext& ctx) override {
+    if (gconv_ || ctx.uses_iconv || ctx.locale_iconv.empty()) return;
+    std::string who;
+    for (auto& [path, use] : ctx.locale_iconv)
+      who += (who.empty() ? "" : ", ") + abs_path(path);
+    ctx.notes.push_back("gconv modules left out: " + who +
+                        " import iconv_open for the locale's charset only, and no kept locale "
+                        "nor locale variable (Env, scripts) names one that needs a module; "
+                        "running with another LANG or LC_ALL needs a strip with it in Env");
   }
 
  private:
@@ -126,6 +142,49 @@ class EssentialsRule : public Rule {
     if (done) return;
     done = true;
     f();
+  }
+
+  static void keep_gconv(ResolveContext& ctx, const std::string& why) {
+    for (const char* pattern : {"/usr/lib/*/gconv", "/usr/lib64/gconv", "/usr/lib/gconv",
+                                "/lib/*/gconv", "/lib64/gconv"}) {
+      for (auto& dir : glob_in(ctx.tree, pattern))
+        ctx.keep.add_tree(dir,
+                          {ReasonKind::Essential, "essential: gconv modules (" + why + ")", ""});
+    }
+  }
+
+  // Why the locale-charset importers need gconv modules; nullopt when they do not.
+  static std::optional<std::string> locale_charset_needs_module(const ResolveContext& ctx) {
+    const std::string who = abs_path(ctx.locale_iconv.front().first);
+    const auto& kept = ctx.keep.entries();
+    const std::string prefix = "usr/lib/locale/";
+    for (auto it = kept.lower_bound(prefix); it != kept.end() && it->first.starts_with(prefix);
+         ++it) {
+      std::string_view rest = std::string_view(it->first).substr(prefix.size());
+      std::string_view name = rest.substr(0, rest.find('/'));
+      if (!builtin_locale(name))
+        return who + " converts the locale's charset, and /" + prefix + std::string(name) +
+               " is kept";
+    }
+    bool variable = false;
+    for (auto& [path, use] : ctx.locale_iconv)
+      variable = variable || use == IconvUse::LocaleVariable;
+    if (!variable) return std::nullopt;
+    std::string env;
+    for (auto& e : ctx.config.env())
+      env += e + "\n";
+    if (auto a = non_builtin_locale_variable(env))
+      return who + " converts to the charset of " + a->text + " in the image's Env";
+    for (auto& [path, reasons] : kept) {
+      const Entry* e = ctx.tree.find(path);
+      if (e == nullptr || e->type != FileType::Regular || e->size > kTextLimit) continue;
+      std::string text = ctx.tree.read(*e, kTextLimit);
+      if (!text.starts_with("#!") && !path.starts_with("etc/")) continue;
+      if (auto a = non_builtin_locale_variable(text))
+        return who + " converts to the charset of " + a->text + " in /" + path + ":" +
+               std::to_string(a->line);
+    }
+    return std::nullopt;
   }
 
   static void add(ResolveContext& ctx, const char* path, const std::string& why) {

@@ -4,8 +4,10 @@
 
 #include <algorithm>
 
+#include "core/tempdir.h"
 #include "resolve/perl_modules.h"
 #include "resolve/resolver.h"
+#include "unit/elf/elf_test_util.h"
 #include "unit/resolve/helpers.h"
 
 using namespace imgstrip;
@@ -403,5 +405,58 @@ TEST_CASE("rules: a package's script outside PATH runs its commands only once so
     CHECK(std::any_of(reasons.begin(), reasons.end(), [](const Reason& why) {
       return why.detail == "command in /usr/share/db/start.inc.sh:2";
     }));
+  }
+}
+
+TEST_CASE("rules: gconv modules for iconv_open; for the locale's charset only when it needs one") {
+  TempDir tmp;
+  auto conv =
+      elf_test::compile(tmp.path(), "conv",
+                        "#include <iconv.h>\nint main(int c, char** v) {\n"
+                        "  (void)c; return iconv_open(v[1], \"UTF-8\") == (iconv_t)-1;\n}\n",
+                        "");
+  const std::string module = "usr/lib/x86_64-linux-gnu/gconv/ISO8859-1.so";
+  auto tree_with = [&](const std::string& script, bool any, bool latin_locale = false) {
+    TreeBuilder b;
+    b.host_file("usr/bin/bash", "/usr/bin/bash")
+        .file("usr/lib/x86_64-linux-gnu/gconv/gconv-modules", "alias LATIN1// ISO-8859-1//\n")
+        .file(module, "module")
+        .file("usr/lib/locale/C.utf8/LC_CTYPE", "ctype")
+        .file("start.sh", "#!/usr/bin/bash\n" + script, 0755);
+    if (latin_locale) b.file("usr/lib/locale/de_DE/LC_CTYPE", "ctype");
+    if (any) b.host_file("usr/bin/conv", conv);
+    return b.build();
+  };
+  auto config = [](const std::string& env) {
+    return config_json(R"({"Cmd":["/start.sh"],"Env":[)" + env + "]}");
+  };
+  auto reason = [&](const Resolution& r) { return first_reason(r, module); };
+
+  SECTION("bash, UTF-8 and C locales only: no module, and a note") {
+    Resolution r = resolve(tree_with("printf '\\u00e9'\n", false), config(""), StripRequest{});
+    CHECK(r.keep.contains("usr/bin/bash"));
+    CHECK_FALSE(r.keep.contains(module));
+    CHECK(noted(r, "gconv modules left out: /usr/bin/bash import iconv_open for the locale's"));
+  }
+  SECTION("bash, and the image's Env names a charset that needs a module") {
+    Resolution r =
+        resolve(tree_with("true\n", false), config(R"("LC_ALL=de_DE.ISO-8859-1")"), StripRequest{});
+    CHECK(reason(r).find("LC_ALL=de_DE.ISO-8859-1 in the image's Env") != std::string::npos);
+  }
+  SECTION("bash, and a kept script sets one") {
+    Resolution r =
+        resolve(tree_with("export LANG=en_GB.ISO-8859-15\n", false), config(""), StripRequest{});
+    CHECK(reason(r).find("LANG=en_GB.ISO-8859-15 in /start.sh:2") != std::string::npos);
+  }
+  SECTION("a kept locale whose charset needs a module") {
+    StripRequest req;
+    req.keep_locales = true;
+    Resolution r = resolve(tree_with("true\n", false, true), config(""), req);
+    CHECK(reason(r).find("/usr/lib/locale/de_DE is kept") != std::string::npos);
+  }
+  SECTION("an importer taking charsets from its input: every module") {
+    Resolution r = resolve(tree_with("conv latin1\n", true), config(""), StripRequest{});
+    CHECK(r.keep.contains("usr/bin/conv"));
+    CHECK(reason(r) == "essential: gconv modules (iconv_open is used)");
   }
 }
