@@ -6,7 +6,7 @@
 namespace imgstrip {
 namespace {
 
-std::string squeeze(std::string_view s) {
+std::string charset_key(std::string_view s) {
   std::string out;
   for (char c : s) {
     if (c == '-' || c == '_') continue;
@@ -15,12 +15,12 @@ std::string squeeze(std::string_view s) {
   return out;
 }
 
-bool value_char(char c) {
+bool locale_value_char(char c) {
   return c != ' ' && c != '\t' && c != '"' && c != '\'' && c != ';' && c != '&' && c != '|' &&
          c != ')' && c != '`' && c != '\r';
 }
 
-bool name_char(char c) {
+bool variable_name_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
 
@@ -35,7 +35,7 @@ IconvUse iconv_use(std::string_view path, const std::optional<std::string>& sona
 }
 
 bool builtin_charset(std::string_view charset) {
-  std::string s = squeeze(charset);
+  std::string s = charset_key(charset);
   for (std::string_view b : {"utf8", "ascii", "usascii", "ansix3.41968", "iso646us", "ucs4", "ucs2",
                              "utf16", "utf32", "utf7"})
     if (s == b) return true;
@@ -57,11 +57,11 @@ std::optional<LocaleAssignment> non_builtin_locale_variable(std::string_view tex
     if (out) return;
     for (std::string_view var : {"LC_ALL=", "LC_CTYPE=", "LANG="}) {
       for (size_t at = line.find(var); at != std::string_view::npos; at = line.find(var, at + 1)) {
-        if (at > 0 && name_char(line[at - 1])) continue;
+        if (at > 0 && variable_name_char(line[at - 1])) continue;
         size_t begin = at + var.size();
         if (begin < line.size() && (line[begin] == '"' || line[begin] == '\'')) ++begin;
         size_t end = begin;
-        while (end < line.size() && value_char(line[end]))
+        while (end < line.size() && locale_value_char(line[end]))
           ++end;
         std::string_view value = line.substr(begin, end - begin);
         // A value computed at run time ($X, ${LANG:-C}) may name any charset.
