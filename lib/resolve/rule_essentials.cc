@@ -5,6 +5,7 @@
 // a locale variable names a charset that needs one: iconv_use.h), compiled locales when
 // the image sets a language, tmp/run directories, os-release.
 #include <optional>
+#include <set>
 
 #include "core/path.h"
 #include "elf/ld_so_conf.h"
@@ -154,7 +155,7 @@ class EssentialsRule : public Rule {
   }
 
   // Why the locale-charset importers need gconv modules; nullopt when they do not.
-  static std::optional<std::string> locale_charset_needs_module(const ResolveContext& ctx) {
+  std::optional<std::string> locale_charset_needs_module(const ResolveContext& ctx) {
     const std::string who = abs_path(ctx.locale_iconv.front().first);
     const auto& kept = ctx.keep.entries();
     const std::string prefix = "usr/lib/locale/";
@@ -176,6 +177,7 @@ class EssentialsRule : public Rule {
     if (auto a = non_builtin_locale_variable(env))
       return who + " converts to the charset of " + a->text + " in the image's Env";
     for (auto& [path, reasons] : kept) {
+      if (!locale_read_.insert(path).second) continue;  // read at an earlier fixpoint
       const Entry* e = ctx.tree.find(path);
       if (e == nullptr || e->type != FileType::Regular || e->size > kTextLimit) continue;
       std::string text = ctx.tree.read(*e, kTextLimit);
@@ -242,6 +244,7 @@ class EssentialsRule : public Rule {
 
   bool passwd_ = false, release_ = false, dirs_ = false, nss_ = false, nss_modules_ = false,
        tls_ = false, tz_ = false, gconv_ = false, locales_ = false;
+  std::set<std::string> locale_read_;  // kept files read for locale variables
 };
 
 }  // namespace

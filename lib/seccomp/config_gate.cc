@@ -134,7 +134,6 @@ void decide(const GateRule& rule, const FileTree& tree, const std::set<std::stri
     if (auto line = rule.on(text)) on = fmt::format("{}:{}: {}", path, line->line, line->text);
   }
   for (auto& g : gates) {
-    if (g.import != rule.import) continue;
     g.enabled = on.has_value();
     g.decided_by =
         on ? *on
