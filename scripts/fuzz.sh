@@ -10,7 +10,7 @@ TARGETS=(fuzz_pkgdb_dpkg fuzz_pkgdb_apk fuzz_pkgdb_rpm_header fuzz_pkgdb_bdb_has
          fuzz_seccomp_analyze fuzz_resolve_node_scan fuzz_resolve_java_manifest
          fuzz_resolve_java_shell fuzz_resolve_java_jar fuzz_resolve_perl_modules
          fuzz_resolve_python_imports fuzz_resolve_postgres_conf fuzz_resolve_text_scan
-         fuzz_resolve_iconv_use fuzz_seccomp_config_gate
+         fuzz_resolve_iconv_use fuzz_resolve_python_module_names fuzz_seccomp_config_gate
          fuzz_engine_messages fuzz_engine_ping fuzz_sign_signing_key fuzz_attach_referrers fuzz_sbom_app_metadata
          fuzz_verify_request fuzz_verify_openapi fuzz_verify_trace fuzz_harden_writes
          fuzz_fs_gzip_reader fuzz_harden_file_caps)
@@ -44,6 +44,9 @@ for t in "${TARGETS[@]}"; do
       for f in /usr/share/postgresql/*/postgresql.conf.sample; do
         if [ -f "$f" ]; then head -c 20000 "$f" >"$dir/sample"; fi
       done ;;
+    fuzz_resolve_python_module_names)
+      printf 'x = import_string("werkzeug.debug:DebuggedApplication")\nh = {"class": "logging.handlers.X"}\n' >"$dir/source.py"
+      printf '\177ELF\0xml.etree.ElementPath\0_strptime\0zoneinfo._common\0' >"$dir/strings" ;;
     fuzz_resolve_iconv_use)
       printf 'export LC_ALL="de_DE.ISO-8859-15@euro"\nLANG=C.UTF-8 env LC_CTYPE=${X:-C} prog\n' >"$dir/script" ;;
     fuzz_resolve_text_scan)

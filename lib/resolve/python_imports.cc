@@ -6,6 +6,7 @@
 
 #include "core/path.h"
 #include "resolve/keep_set.h"
+#include "resolve/python_module_names.h"
 #include "resolve/python_source.h"
 #include "resolve/text_scan.h"
 
@@ -16,6 +17,8 @@ namespace {
 // A source file bigger than this is read in part (generated tables, vendored bundles).
 constexpr size_t kSourceLimit = size_t{4} << 20;
 constexpr size_t kPthLimit = 1 << 20;  // .pth files
+// An extension module or interpreter read for the module names it holds.
+constexpr size_t kNamedLimit = size_t{64} << 20;
 
 bool under(std::string_view path, std::string_view dir) {
   return dir.empty() || inside(path, dir);
@@ -135,7 +138,11 @@ class ImportResolver {
   }
   void set_search(std::vector<std::string> dirs) { search_ = std::move(dirs); }
 
-  void resolve(const PythonImport& imp, const std::string& why, bool quiet = false) {
+  // `quiet`: a module not found is no note. `submodule_only`: kept only when the name
+  // reaches a module inside a package (a name that is only a top-level module, or that
+  // stops at the package, keeps nothing).
+  void resolve(const PythonImport& imp, const std::string& why, bool quiet = false,
+               bool submodule_only = false) {
     std::vector<std::string> parts = split_dots(imp.module);
     std::vector<Module> chain;
     std::string name;  // the dotted name found so far, for messages
@@ -184,12 +191,25 @@ class ImportResolver {
       }
       chain.push_back(*next);
     }
+    if (submodule_only && (chain.size() < 2 || (chain.back().kind == Module::Package ||
+                                                chain.back().kind == Module::Namespace))) {
+      return;
+    }
+    top_ = chain[0].path;
+    if (chain[0].kind == Module::Package) {
+      if (auto init = finder_.module_file(child_path(chain[0].path, "__init__"))) top_ = init->path;
+    }
     keep(chain, why);
     // `from pkg import name`: name may be a submodule (or just an attribute).
     Module last = chain.back();
     if (last.kind == Module::Package || last.kind == Module::Namespace) {
       for (auto& n : imp.names) {
-        if (n == "*") continue;
+        if (n == "*") {
+          // The submodules the package's __all__ names are imported too: all of them.
+          for (auto& d : last.dirs)
+            add(d, why + " (every submodule)", true);
+          continue;
+        }
         if (auto sub = finder_.find(last.dirs, n)) {
           auto with = chain;
           with.push_back(*sub);
@@ -218,7 +238,7 @@ class ImportResolver {
   }
 
   void add(const std::string& path, const std::string& why, bool tree) {
-    if (!kept_.insert(path).second) return;
+    if (!kept_.insert(tree ? path + "/" : path).second) return;
     out_.add(path, why, tree);
   }
   void note_once(const std::string& key, std::string text) {
@@ -226,6 +246,10 @@ class ImportResolver {
   }
 
   Findings& out() { return out_; }
+  // The top-level module of the last import kept: a package's __init__ file, or a
+  // namespace package's first directory ("" when none).
+  const std::string& top() const { return top_; }
+  void clear_top() { top_.clear(); }
   const Finder& finder() const { return finder_; }
 
  private:
@@ -234,9 +258,12 @@ class ImportResolver {
                                      "module " + name + " (" + why + ") is not in the image");
   }
 
-  // Keeps the top-level unit of a chain of modules: namespace directories as directories,
-  // the first package whole, or the module file; plus its distribution's metadata.
+  // Keeps a chain of modules: namespace directories as directories, each package's
+  // directory and __init__, each module's file (a source module with its cached bytecode);
+  // the files of the first package that are not modules (data, templates, resources); the
+  // metadata of the distribution of the top-level name.
   void keep(const std::vector<Module>& chain, const std::string& why) {
+    bool top = true;
     for (size_t i = 0; i < chain.size(); ++i) {
       const Module& m = chain[i];
       if (m.kind == Module::Namespace) {
@@ -244,23 +271,84 @@ class ImportResolver {
           add(d, why, false);
         continue;
       }
-      add(m.path, why, m.kind == Module::Package);
+      if (m.kind == Module::Package) {
+        add(m.path, why, false);
+        if (auto init = finder_.module_file(child_path(m.path, "__init__")))
+          keep_module_file(init->path, why);
+        if (top) keep_package_files(m.path, m.path, why);
+      } else {
+        keep_module_file(m.path, why);
+      }
+      if (!top) continue;
+      top = false;
       // The directory the top-level name was found in, and that name.
       std::string site = m.path;
       for (size_t k = 0; k <= i; ++k)
         site = std::string(dir_name(site));
-      std::string top =
+      std::string name =
           i == 0 ? std::string(base_name(m.path)) : std::string(base_name(chain[0].path));
-      top = top.substr(0, top.find('.'));
-      auto it = env_.distributions.find(child_path(site, top));
+      name = name.substr(0, name.find('.'));
+      auto it = env_.distributions.find(child_path(site, name));
       if (it != env_.distributions.end()) {
         for (auto& info : it->second) {
           const Entry* e = tree_.find(info);
-          add(info, "metadata of " + top + " (" + why + ")",
+          add(info, "metadata of " + name + " (" + why + ")",
               e != nullptr && e->type == FileType::Directory);
         }
       }
-      return;
+    }
+  }
+
+  // A module's file; for a source module, the bytecode Python cached for it.
+  void keep_module_file(const std::string& path, const std::string& why) {
+    add(path, why, false);
+    if (!path.ends_with(".py")) return;
+    std::string stem(base_name(path));
+    stem.resize(stem.size() - 3);
+    std::string cached =
+        child_path(child_path(dir_name(path), "__pycache__"), stem + "." + cache_tag());
+    for (const char* suffix : {".pyc", ".opt-1.pyc", ".opt-2.pyc"}) {
+      if (finder_.file_at(cached + suffix)) add(cached + suffix, why, false);
+    }
+  }
+
+  // "cpython-311", as sys.implementation.cache_tag.
+  std::string cache_tag() const {
+    std::string tag = "cpython-";
+    for (char c : env_.version)
+      if (c != '.') tag += c;
+    return tag;
+  }
+
+  // A file Python imports as a module, which stays only when imported: source, bytecode,
+  // or an extension with a tagged suffix. A plain *.so in a package may be a library
+  // loaded by path (ctypes), so it stays as data.
+  bool module_file_name(std::string_view name) const {
+    for (std::string_view s : {".py", ".pyc", ".pyo", ".pyw"})
+      if (name.ends_with(s)) return true;
+    for (auto& s : env_.extension_suffixes)
+      if (s != ".so" && name.ends_with(s)) return true;
+    return false;
+  }
+
+  // The files of a package that are not modules, in it and in its subpackages (read by
+  // path, importlib.resources, pkgutil.get_data); a directory that is not a package is
+  // data, whole. Subpackages named test or tests are test suites: not data.
+  void keep_package_files(const std::string& top, const std::string& dir, const std::string& why) {
+    if (!walked_.insert(dir).second) return;
+    std::string data_why = "files of the package " + abs_path(top) + " (" + why + ")";
+    for (const Entry* e : tree_.children(dir)) {
+      std::string_view name = base_name(e->path);
+      if (e->type == FileType::Directory) {
+        if (name == "__pycache__") continue;
+        if (!finder_.module_file(child_path(e->path, "__init__"))) {
+          add(e->path, data_why, true);
+        } else if (name != "test" && name != "tests") {
+          keep_package_files(top, e->path, why);
+        }
+        continue;
+      }
+      if (!module_file_name(name)) add(e->path, data_why, false);
     }
   }
 
@@ -275,6 +363,8 @@ class ImportResolver {
   Findings out_;
   std::set<std::string> kept_;
   std::set<std::string> noted_;
+  std::set<std::string> walked_;  // packages whose files are kept
+  std::string top_;
 };
 
 bool python_name(std::string_view program) {
@@ -331,6 +421,39 @@ Findings python_imports(const FileTree& tree, const PythonEnv& env, const std::s
     r.dynamic(d);
   }
   return r.out();
+}
+
+std::vector<NamedModule> python_named_modules(const FileTree& tree, const PythonEnv& env,
+                                              const std::string& path) {
+  std::vector<NamedModule> out;
+  std::string file = strip_slashes(path);
+  ImportResolver r(tree, env, file);
+  auto found = tree.lookup(path);
+  if (!found || found->entry == nullptr || found->entry->type != FileType::Regular) return out;
+  std::string data = read_start(tree, found->path, kNamedLimit);
+  bool binary = data.starts_with(
+      "\x7f"
+      "ELF");
+  if (!binary && !looks_like_text(std::string_view(data).substr(0, 4096))) return out;
+  if (binary) {
+    r.set_search(env.sys_path);
+  } else {
+    r.set_root(found->path);
+  }
+  for (auto& name :
+       python_dotted_names(data, binary ? NameSource::Binary : NameSource::PythonText)) {
+    PythonImport imp;
+    imp.module = name;
+    size_t before = r.out().keep.size();
+    r.clear_top();
+    r.resolve(imp, "\"" + name + "\" named in " + abs_path(file), true, true);
+    if (r.top().empty() || r.out().keep.size() == before) continue;
+    NamedModule m{name, r.top(), {}};
+    m.found.keep.assign(r.out().keep.begin() + static_cast<std::ptrdiff_t>(before),
+                        r.out().keep.end());
+    out.push_back(std::move(m));
+  }
+  return out;
 }
 
 Findings python_startup(const FileTree& tree, const PythonEnv& env) {

@@ -1,5 +1,6 @@
 // Python: the modules kept Python files import (python_imports.h), found on the sys.path
-// of the image's Pythons; what an interpreter loads at startup once it is kept. Modules of
+// of the image's Pythons, and those they, extension modules and the interpreter name as
+// whole dotted strings; what an interpreter loads at startup once it is kept. Modules of
 // packages reached only through Depends (the standard library, python3-* modules) stay
 // where something imports them. setuptools' distutils shim imports distutils and
 // setuptools only for a kept module that imports distutils (python_distutils_shim.h).
@@ -79,9 +80,17 @@ class PythonRule : public Rule {
   }
 
   void file(ResolveContext& ctx, const KeptFile& f) override {
-    if (envs(ctx).empty() || !is_python_source(f.path, f.head)) return;
+    if (envs(ctx).empty()) return;
+    if (f.head.starts_with("\x7f"
+                           "ELF")) {
+      if (const PythonEnv* env = native_env(ctx, f.path))
+        keep_named(ctx, f.path, python_named_modules(ctx.tree, *env, f.path));
+      return;
+    }
+    if (!is_python_source(f.path, f.head)) return;
     const PythonEnv& env = env_for(f.path);
     Findings found = python_imports(ctx.tree, env, f.path);
+    keep_named(ctx, f.path, python_named_modules(ctx.tree, env, f.path));
     if (is_distutils_shim(env, f.path)) {
       hold_shim_imports(env, f.path, found);
     } else if (distutils_by_.empty() && imports_distutils(env, found)) {
@@ -95,6 +104,11 @@ class PythonRule : public Rule {
   }
 
   void round(ResolveContext& ctx) override {
+    std::erase_if(named_, [&](auto& waiting) {
+      if (!ctx.keep.contains(waiting.second.package)) return false;
+      ctx.keep_findings(waiting.first, waiting.second.found, ReasonKind::Import);
+      return true;
+    });
     if (!distutils_by_.empty()) {
       for (auto& [from, found] : held_) {
         ctx.keep_findings(from, released(std::move(found)), ReasonKind::Import);
@@ -115,8 +129,10 @@ class PythonRule : public Rule {
   void finish(ResolveContext& ctx) override {
     for (auto& [from, found] : held_) {
       std::string paths;
-      for (auto& k : found.keep)
+      for (auto& k : found.keep) {
+        if (k.path.ends_with(".py") || k.path.ends_with(".pyc")) continue;  // in the packages
         paths += (paths.empty() ? "" : ", ") + abs_path(k.path);
+      }
       ctx.notes.push_back("python: " + abs_path(from) +
                           " (setuptools' distutils shim) imports distutils and setuptools only "
                           "when something imports distutils; nothing kept does, so it keeps none "
@@ -144,9 +160,40 @@ class PythonRule : public Rule {
   }
 
   Findings released(Findings held) const {
-    for (auto& k : held.keep)
+    for (auto& k : held.keep) {
       k.why += " (setuptools' distutils shim; " + distutils_by_ + " imports distutils)";
+      // The shim serves setuptools._distutils as distutils: `import distutils.core` finds
+      // its modules there, which no import statement names.
+      if (base_name(k.path) == "_distutils" && base_name(dir_name(k.path)) == "setuptools")
+        k.tree = true;
+    }
     return held;
+  }
+
+  // Modules named as strings stay once their top-level package is imported.
+  void keep_named(ResolveContext& ctx, const std::string& from, std::vector<NamedModule> named) {
+    for (auto& m : named) {
+      if (ctx.keep.contains(m.package)) {
+        ctx.keep_findings(from, m.found, ReasonKind::Import);
+      } else {
+        named_.emplace_back(from, std::move(m));
+      }
+    }
+  }
+
+  // The Python whose code imports modules by name from C: an extension module on its
+  // sys.path, its interpreter, a libpython.
+  const PythonEnv* native_env(const ResolveContext& ctx, std::string_view path) const {
+    for (auto& env : *envs_) {
+      auto interpreter = ctx.tree.resolve(env.interpreter);
+      if (interpreter && *interpreter == path) return &env;
+      if (base_name(path).starts_with("libpython" + env.version)) return &env;
+      if (!path.ends_with(".so")) continue;
+      for (auto& dir : env.sys_path) {
+        if (inside(path, dir)) return &env;
+      }
+    }
+    return nullptr;
   }
 
   // The Python whose sys.path holds the file; else the first (scripts, application files).
@@ -169,7 +216,8 @@ class PythonRule : public Rule {
   mutable std::optional<std::vector<PythonEnv>> envs_;
   std::vector<bool> started_;
   std::string distutils_by_;  // the first kept file that imports distutils
-  std::vector<std::pair<std::string, Findings>> held_;  // the shim's, by its path
+  std::vector<std::pair<std::string, Findings>> held_;      // the shim's, by its path
+  std::vector<std::pair<std::string, NamedModule>> named_;  // waiting, by the naming file
 };
 
 }  // namespace

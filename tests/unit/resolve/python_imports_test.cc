@@ -15,6 +15,7 @@
 #include "resolve/keep_set.h"
 #include "resolve/python_env.h"
 #include "resolve/python_imports.h"
+#include "resolve/python_module_names.h"
 #include "unit/resolve/helpers.h"
 
 using namespace imgstrip;
@@ -181,7 +182,7 @@ TEST_CASE("python: an upstream build under usr/local and a venv", "[python]") {
   CHECK(has(f, "opt/venv/pyvenv.cfg", false));
 }
 
-TEST_CASE("python: a script's imports, kept at the granularity of top-level units", "[python]") {
+TEST_CASE("python: a script's imports, kept module by module", "[python]") {
   auto b = python_tree();
   b.file("app/app.py",
          "import json, os\n"
@@ -199,11 +200,15 @@ TEST_CASE("python: a script's imports, kept at the granularity of top-level unit
   FileTree tree = b.build();
   auto f = python_imports(tree, env_of(tree), "app/app.py");
   INFO(Catch::Detail::stringify(f.notes));
+  // Packages as their directory and __init__, modules one by one: flask/app.py and
+  // json/decoder.py are for the fixpoint to find in those __init__ files.
   CHECK(kept_paths(f) ==
-        std::vector<std::string>{"app/helpers.py", "app/mypkg/", "usr/lib/python3.11/json/",
-                                 "usr/lib/python3.11/os.py",
+        std::vector<std::string>{"app/helpers.py", "app/mypkg", "app/mypkg/__init__.py",
+                                 "app/mypkg/sub.py", "usr/lib/python3.11/json",
+                                 "usr/lib/python3.11/json/__init__.py", "usr/lib/python3.11/os.py",
                                  "usr/lib/python3/dist-packages/Flask-2.2.2.egg-info/",
-                                 "usr/lib/python3/dist-packages/flask/"});
+                                 "usr/lib/python3/dist-packages/flask",
+                                 "usr/lib/python3/dist-packages/flask/__init__.py"});
   CHECK(f.notes.empty());  // sys is built in
   auto why =
       std::find_if(f.keep.begin(), f.keep.end(), [](auto& k) { return k.path.ends_with("flask"); });
@@ -226,7 +231,12 @@ TEST_CASE("python: relative imports, and beyond the top", "[python]") {
   PythonEnv env = env_of(tree);
   auto f = python_imports(tree, env, std::string(kDist) + "pkg/sub/x.py");
   INFO(Catch::Detail::stringify(f.notes));
-  CHECK(kept_paths(f) == std::vector<std::string>{"usr/lib/python3/dist-packages/pkg/"});
+  CHECK(kept_paths(f) == std::vector<std::string>{"usr/lib/python3/dist-packages/pkg",
+                                                  "usr/lib/python3/dist-packages/pkg/__init__.py",
+                                                  "usr/lib/python3/dist-packages/pkg/mod.py",
+                                                  "usr/lib/python3/dist-packages/pkg/sub",
+                                                  "usr/lib/python3/dist-packages/pkg/sub/"
+                                                  "__init__.py"});
   CHECK(noted(f,
               "from ....toofar import z in /usr/lib/python3/dist-packages/pkg/sub/x.py:4: "
               "relative import beyond the top-level package"));
@@ -234,7 +244,8 @@ TEST_CASE("python: relative imports, and beyond the top", "[python]") {
   CHECK(noted(python_imports(tree, env, "app/main.py"), "beyond the top-level package"));
   // A package of an application: the directory above it is the script's sys.path[0].
   auto app = python_imports(tree, env, "srv/proj/web/views.py");
-  CHECK(kept_paths(app) == std::vector<std::string>{"srv/proj/web/"});
+  CHECK(kept_paths(app) == std::vector<std::string>{"srv/proj/web", "srv/proj/web/__init__.py",
+                                                    "srv/proj/web/models.py"});
   CHECK(app.notes.empty());
 }
 
@@ -249,13 +260,15 @@ TEST_CASE("python: from a import b, submodule or attribute; namespace packages",
   FileTree tree = b.build();
   auto f = python_imports(tree, env_of(tree), "app/a.py");
   INFO(Catch::Detail::stringify(f.notes));
-  // The namespace's directories as directories, the submodule alone, the package whole;
-  // the attribute is nothing.
+  // The namespace's directories as directories, the submodules, the packages with their
+  // __init__; the attribute is nothing.
   CHECK(kept_paths(f) ==
-        std::vector<std::string>{"usr/lib/python3.11/json/", "usr/lib/python3/dist-packages/ns",
-                                 "usr/lib/python3/dist-packages/ns/sub.py",
-                                 "usr/local/lib/python3.11/dist-packages/ns",
-                                 "usr/local/lib/python3.11/dist-packages/ns/more/"});
+        std::vector<std::string>{
+            "usr/lib/python3.11/json", "usr/lib/python3.11/json/__init__.py",
+            "usr/lib/python3.11/json/decoder.py", "usr/lib/python3/dist-packages/ns",
+            "usr/lib/python3/dist-packages/ns/sub.py", "usr/local/lib/python3.11/dist-packages/ns",
+            "usr/local/lib/python3.11/dist-packages/ns/more",
+            "usr/local/lib/python3.11/dist-packages/ns/more/__init__.py"});
   CHECK(f.notes.empty());
 }
 
@@ -295,7 +308,8 @@ TEST_CASE("python: distribution metadata is kept with the package", "[python]") 
         std::vector<std::string>{"usr/lib/python3/dist-packages/PyYAML-6.0.dist-info/",
                                  "usr/lib/python3/dist-packages/six-1.16.0.egg-info",
                                  "usr/lib/python3/dist-packages/six.py",
-                                 "usr/lib/python3/dist-packages/yaml/"});
+                                 "usr/lib/python3/dist-packages/yaml",
+                                 "usr/lib/python3/dist-packages/yaml/__init__.py"});
 }
 
 TEST_CASE("python: missing modules are notes, optional ones say so", "[python]") {
@@ -306,7 +320,8 @@ TEST_CASE("python: missing modules are notes, optional ones say so", "[python]")
   FileTree tree = b.build();
   auto f = python_imports(tree, env_of(tree), "app/a.py");
   INFO(Catch::Detail::stringify(f.notes));
-  CHECK(kept_paths(f) == std::vector<std::string>{"usr/lib/python3.11/json/"});
+  CHECK(kept_paths(f) ==
+        std::vector<std::string>{"usr/lib/python3.11/json", "usr/lib/python3.11/json/__init__.py"});
   CHECK(noted(f, "optional module ujson (import ujson in /app/a.py:2) is not in the image"));
   CHECK(noted(f, "python: module requests (import requests in /app/a.py:5) is not in the image"));
   CHECK(noted(f, "module json.nope"));
@@ -333,7 +348,7 @@ TEST_CASE("python: dynamic imports keep their package whole, or are a note", "[p
   CHECK(noted(std, "__import__(...) in /usr/lib/python3.11/dyn.py:2"));
   // A constant name is an import like any other.
   CHECK(kept_paths(python_imports(tree, env, "app/a.py")) ==
-        std::vector<std::string>{"usr/lib/python3.11/json/"});
+        std::vector<std::string>{"usr/lib/python3.11/json", "usr/lib/python3.11/json/__init__.py"});
 }
 
 TEST_CASE("python: startup set and .pth import lines", "[python]") {
@@ -354,13 +369,15 @@ TEST_CASE("python: startup set and .pth import lines", "[python]") {
     INFO(p);
     CHECK(has(f, p, false));
   }
-  CHECK(has(f, "usr/lib/python3.11/encodings", true));
+  CHECK(has(f, "usr/lib/python3.11/encodings/__init__.py", false));
   CHECK(noted(f, "module posixpath"));  // not in this small tree
   // The fixpoint adds what they import; the app's imports come on top.
   auto c = python_closure(tree, env, {});
   CHECK(c.keep.contains("usr/lib/python3.11/stat.py"));
   CHECK(c.keep.contains("usr/lib/python3.11/codecs.py"));
   CHECK(c.keep.contains("etc/python3.11/sitecustomize.py"));
+  // encodings imports its codecs by a computed name: the package stays whole.
+  CHECK(c.keep.contains("usr/lib/python3.11/encodings/utf_8.py"));
   CHECK_FALSE(c.keep.contains("usr/lib/python3.11/json"));
   CHECK_FALSE(c.keep.contains("usr/lib/python3.11/unused.py"));
   CHECK(std::any_of(c.notes.begin(), c.notes.end(), [](auto& n) {
@@ -398,11 +415,13 @@ TEST_CASE("python: malformed sources are notes, never failures", "[python]") {
   CHECK(u.keep.empty());
   CHECK(noted(u, "unterminated string"));
   auto broken = python_imports(tree, env, "app/broken.py");
-  CHECK(kept_paths(broken) == std::vector<std::string>{"usr/lib/python3.11/json/"});
+  CHECK(kept_paths(broken) ==
+        std::vector<std::string>{"usr/lib/python3.11/json", "usr/lib/python3.11/json/__init__.py"});
   auto start = std::chrono::steady_clock::now();
   auto large = python_imports(tree, env, "app/big.py");
   CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
-  CHECK(kept_paths(large) == std::vector<std::string>{"usr/lib/python3.11/json/"});
+  CHECK(kept_paths(large) ==
+        std::vector<std::string>{"usr/lib/python3.11/json", "usr/lib/python3.11/json/__init__.py"});
   CHECK(noted(large, "only its start was read"));
   CHECK(noted(python_imports(tree, env, "app/loop.py"), "not a regular file"));
   CHECK(noted(python_imports(tree, env, "app/nothing.py"), "not a regular file"));
@@ -641,4 +660,124 @@ TEST_CASE("python: setuptools' distutils shim imports distutils only for a modul
     CHECK(r.keep.contains(distutils));
     CHECK_FALSE(noted(r, "setuptools' distutils shim"));
   }
+}
+
+TEST_CASE("python: a package keeps the modules imported, its bytecode and its data", "[python]") {
+  auto b = python_tree();
+  const std::string pkg = std::string(kDist) + "pkg/";
+  const std::string ext = "_speed.cpython-311-x86_64-linux-gnu.so";
+  b.file(pkg + "__init__.py", "")
+      .file(pkg + "__pycache__/__init__.cpython-311.pyc", "bytecode")
+      .file(pkg + "a.py", "")
+      .file(pkg + "__pycache__/a.cpython-311.pyc", "bytecode")
+      .file(pkg + "__pycache__/a.cpython-311.opt-1.pyc", "bytecode")
+      .file(pkg + "__pycache__/a.cpython-39.pyc", "another Python's")
+      .file(pkg + "b.py", "")
+      .file(pkg + "__pycache__/b.cpython-311.pyc", "bytecode")
+      .file(pkg + ext,
+            "\x7f"
+            "ELF")
+      .file(pkg + "libhelper.so", "loaded by path with ctypes")
+      .file(pkg + "schema.json", "{}")
+      .file(pkg + "templates/page.html", "<p>")
+      .file(pkg + "templates/gen.py", "# data, run by path")
+      .file(pkg + "sub/__init__.py", "")
+      .file(pkg + "sub/c.py", "")
+      .file(pkg + "sub/table.txt", "data of a subpackage")
+      .file(pkg + "tests/__init__.py", "")
+      .file(pkg + "tests/fixture.txt", "test data")
+      .file(std::string(kStd) + "__pycache__/os.cpython-311.pyc", "bytecode")
+      .file("app/a.py", "import pkg.a\nimport os\n")
+      .file("app/star.py", "from pkg import *\n");
+  FileTree tree = b.build();
+  PythonEnv env = env_of(tree);
+  auto f = python_imports(tree, env, "app/a.py");
+  std::vector<std::string> expected = {pkg.substr(0, pkg.size() - 1),
+                                       pkg + "__init__.py",
+                                       pkg + "__pycache__/__init__.cpython-311.pyc",
+                                       pkg + "__pycache__/a.cpython-311.opt-1.pyc",
+                                       pkg + "__pycache__/a.cpython-311.pyc",
+                                       pkg + "a.py",
+                                       pkg + "libhelper.so",
+                                       pkg + "schema.json",
+                                       pkg + "sub/table.txt",
+                                       pkg + "templates/",
+                                       "usr/lib/python3.11/__pycache__/os.cpython-311.pyc",
+                                       "usr/lib/python3.11/os.py"};
+  std::sort(expected.begin(), expected.end());
+  CHECK(kept_paths(f) == expected);
+  auto why = std::find_if(f.keep.begin(), f.keep.end(),
+                          [&](auto& k) { return k.path == pkg + "schema.json"; });
+  REQUIRE(why != f.keep.end());
+  CHECK(why->why == "files of the package /" + pkg.substr(0, pkg.size() - 1) +
+                        " (import pkg.a in /app/a.py:1)");
+  // `from pkg import *` imports what __all__ names: every submodule.
+  CHECK(has(python_imports(tree, env, "app/star.py"), pkg.substr(0, pkg.size() - 1), true));
+}
+
+TEST_CASE("python: a dynamic import keeps its package whole after a static one", "[python]") {
+  auto b = python_tree();
+  b.file(std::string(kDist) + "plug/__init__.py",
+         "from . import base\ndef load(n):\n    return __import__('plug.' + n)\n")
+      .file(std::string(kDist) + "plug/base.py", "")
+      .file(std::string(kDist) + "plug/extra.py", "");
+  FileTree tree = b.build();
+  auto f = python_imports(tree, env_of(tree), std::string(kDist) + "plug/__init__.py");
+  CHECK(has(f, "usr/lib/python3/dist-packages/plug", false));
+  CHECK(has(f, "usr/lib/python3/dist-packages/plug", true));
+}
+
+TEST_CASE("python: dotted names spelled as whole strings", "[python]") {
+  using V = std::vector<std::string>;
+  CHECK(python_dotted_names("x = import_string('a.b:C')\ny = \"c.d.e\"\nz = 'f'\n"
+                            "w = 'g.h i' + \"j..k\" + '.l.m' + 'n.' + \"1.2\"\n",
+                            NameSource::PythonText) == V{"a.b", "c.d.e"});
+  std::string bin(
+      "\x7f"
+      "ELF\0xml.etree.ElementPath\0_strptime\0a.b\0a.b\0x\0c.d",
+      46);
+  CHECK(python_dotted_names(bin, NameSource::Binary) == V{"xml.etree.ElementPath", "a.b"});
+  CHECK(python_dotted_names(std::string(100000, '\0'), NameSource::Binary).empty());
+  std::string many;
+  for (int i = 0; i < 100; ++i)
+    many += "'m.n" + std::to_string(i) + "'\n";
+  CHECK(python_dotted_names(many, NameSource::PythonText, 10).size() == 10);
+}
+
+TEST_CASE("python: modules named by strings in sources and extension modules", "[python]") {
+  auto b = python_tree();
+  b.file(std::string(kStd) + "xml/__init__.py", "")
+      .file(std::string(kStd) + "xml/etree/__init__.py", "")
+      .file(std::string(kStd) + "xml/etree/ElementPath.py", "")
+      .file(std::string(kStd) + "xml/etree/ElementTree.py", "import _elementtree\n")
+      .file(std::string(kStd) + "lib-dynload/_elementtree.cpython-311-x86_64-linux-gnu.so",
+            std::string("\x7f"
+                        "ELF\0xml.etree.ElementPath\0pickle.PickleBuffer\0xml.etree\0",
+                        58))
+      .file(std::string(kStd) + "dbm/__init__.py", "")
+      .file(std::string(kStd) + "dbm/ndbm.py", "")
+      .file(std::string(kStd) + "_compat.py", "MAP = {'dbm': 'dbm.ndbm', 'x': 'xml.etree'}\n")
+      .file(std::string(kStd) + "pickle.py", "")
+      .file("app/app.py", "import _compat\nimport xml.etree.ElementTree\n");
+  FileTree tree = b.build();
+  PythonEnv env = env_of(tree);
+  auto so = python_named_modules(
+      tree, env, std::string(kStd) + "lib-dynload/_elementtree.cpython-311-x86_64-linux-gnu.so");
+  // A top-level module ("pickle") or a package ("xml.etree") alone is no submodule import.
+  REQUIRE(so.size() == 1);
+  CHECK(so[0].name == "xml.etree.ElementPath");
+  CHECK(so[0].package == std::string(kStd) + "xml/__init__.py");
+  CHECK(has(so[0].found, std::string(kStd) + "xml/etree/ElementPath.py", false));
+  auto text = python_named_modules(tree, env, std::string(kStd) + "_compat.py");
+  REQUIRE(text.size() == 1);
+  CHECK(text[0].name == "dbm.ndbm");
+
+  // In the resolver: a named module stays once its package is imported; dbm is not.
+  auto config = config_json(R"({"Entrypoint":["/usr/bin/python3","/app/app.py"]})");
+  Resolution r = resolve(tree, config, StripRequest{});
+  CHECK(r.keep.contains(std::string(kStd) + "xml/etree/ElementTree.py"));
+  CHECK(r.keep.contains(std::string(kStd) + "xml/etree/ElementPath.py"));
+  CHECK(r.keep.contains(std::string(kStd) + "_compat.py"));
+  CHECK_FALSE(r.keep.contains(std::string(kStd) + "dbm/ndbm.py"));
+  CHECK_FALSE(r.keep.contains(std::string(kStd) + "dbm/__init__.py"));
 }
