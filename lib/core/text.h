@@ -17,6 +17,14 @@ bool has_control(std::string_view text);
 // `text` with ASCII letters in lower case (HTTP header names, auth schemes).
 std::string ascii_lower(std::string_view text);
 
+// An ASCII identifier's characters (C, Python): a letter or '_' starts one, digits follow.
+constexpr bool identifier_start(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+constexpr bool identifier_char(char c) {
+  return identifier_start(c) || (c >= '0' && c <= '9');
+}
+
 // Calls f(line, number) for each '\n'-separated line of `text` (numbers from 1, no
 // newline in `line`; a last line without one counts).
 template <typename F>

@@ -2,15 +2,10 @@
 
 #include <set>
 
+#include "core/text.h"
+
 namespace imgstrip {
 namespace {
-
-bool ident_start(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-}
-bool ident_char(char c) {
-  return ident_start(c) || (c >= '0' && c <= '9');
-}
 
 bool opens(char c, NameSource s) {
   return s == NameSource::Binary ? c == '\0' : (c == '"' || c == '\'');
@@ -23,8 +18,8 @@ bool closes(char c, char open, NameSource s) {
 size_t dotted_end(std::string_view d, size_t i) {
   size_t parts = 0;
   while (true) {
-    if (i >= d.size() || !ident_start(d[i])) return std::string_view::npos;
-    while (i < d.size() && ident_char(d[i]))
+    if (i >= d.size() || !identifier_start(d[i])) return std::string_view::npos;
+    while (i < d.size() && identifier_char(d[i]))
       ++i;
     ++parts;
     if (i >= d.size() || d[i] != '.') break;
@@ -41,7 +36,7 @@ std::vector<std::string> python_dotted_names(std::string_view data, NameSource s
   std::set<std::string_view> seen;
   // A binary's first string starts at offset 0 only in theory; ELF starts with \x7f.
   for (size_t i = 0; i + 1 < data.size() && out.size() < limit; ++i) {
-    if (!opens(data[i], source) || !ident_start(data[i + 1])) continue;
+    if (!opens(data[i], source) || !identifier_start(data[i + 1])) continue;
     size_t end = dotted_end(data, i + 1);
     if (end == std::string_view::npos || end >= data.size()) continue;
     if (!closes(data[end], data[i], source)) continue;

@@ -174,6 +174,13 @@ std::string encode_analysis(const ObjectAnalysis& a) {
     w.str(name);
     w.u(addr);
   }
+  w.u(a.python.methods.size());
+  for (const auto& m : a.python.methods) {
+    w.u(m.slot);
+    w.u(m.function);
+    w.str(m.name);
+  }
+  w.strs(a.python.c_names);
   w.strs(a.notes);
   w.u(a.instructions);
   return w.take();
@@ -252,6 +259,13 @@ ObjectAnalysis decode_analysis(std::string_view bytes) {
     std::string name = r.str();
     a.exports.emplace(std::move(name), r.u());
   }
+  a.python.methods.resize(r.count());
+  for (auto& m : a.python.methods) {
+    m.slot = r.u();
+    m.function = r.u();
+    m.name = r.str();
+  }
+  a.python.c_names = r.strs();
   a.notes = r.strs();
   a.instructions = r.u();
   if (!r.done()) fail("cached analysis: trailing bytes");

@@ -3,6 +3,8 @@
 // build/lib/seccomp/fuzz_seccomp_analyze.
 #include <cstddef>
 #include <cstdint>
+#include <memory>
+#include <set>
 #include <string>
 
 #include "core/error.h"
@@ -17,7 +19,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     auto elf = imgstrip::ElfFile::parse(std::move(bytes), "fuzz");
     auto a = std::make_shared<imgstrip::ObjectAnalysis>(imgstrip::analyze_object(elf));
     (void)imgstrip::analysis_from_json(imgstrip::analysis_to_json(*a));
-    imgstrip::GraphObject g{"fuzz", a, {}, true, false, {}};
+    imgstrip::GraphObject g{
+        "fuzz", a, {}, true, false, {}, std::make_shared<const std::set<std::string>>()};
     (void)imgstrip::analyze_call_graph({g}, imgstrip::FallbackPolicy::AllowWrapperReach);
   } catch (const imgstrip::Error&) {
   }

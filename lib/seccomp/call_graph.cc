@@ -4,6 +4,7 @@
 #include <deque>
 #include <set>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "core/error.h"
 #include "seccomp/kernel_restart.h"
@@ -40,6 +41,8 @@ class Graph {
   // the callee's arguments are not those of a traced call.
   void reach(uint32_t from, uint32_t to, bool indirect = false);
   void reach_data(size_t obj, uint64_t addr, uint32_t from, bool whole);
+  void gate_python_methods();
+  static bool slot_in_blocks(const ObjectAnalysis& a, uint64_t slot);
   void wrapper_fixpoint();
   SyscallSet wrapper_reach(const std::set<uint32_t>& wrappers);
   std::vector<uint32_t> callees(size_t obj, const CallSite& c);
@@ -69,7 +72,8 @@ class Graph {
   std::vector<int> wrapper_;  // per node: number argument, -1 when not a wrapper
   // Calls passing a traced syscall's number to a wrapper (its arguments are not traced).
   std::vector<std::pair<int, std::string>> through_wrapper_;
-  std::vector<std::vector<uint8_t>> block_seen_;  // per block: 0, 1 reached, 2 and on
+  std::vector<std::vector<uint8_t>> block_seen_;         // per block: 0, 1 reached, 2 and on
+  std::vector<std::unordered_set<uint64_t>> cut_slots_;  // per object: Python methods not named
   SyscallAnalysis out_;
 };
 
@@ -210,6 +214,7 @@ void Graph::reach_data(size_t obj, uint64_t addr, uint32_t from, bool whole) {
           auto slot = std::lower_bound(a.data_slots.begin(), a.data_slots.end(), begin,
                                        [](const DataSlot& s, uint64_t v) { return s.at < v; });
           for (; slot != a.data_slots.end() && slot->at < end; ++slot) {
+            if (cut_slots_[obj].count(slot->at) != 0) continue;
             if (slot->data) {
               work.emplace_back(slot->data, true);
             } else if (auto n = local(obj, slot->function)) {
@@ -227,6 +232,30 @@ void Graph::reach_data(size_t obj, uint64_t addr, uint32_t from, bool whole) {
           (block + 1 < a.data_strong.size() && a.data_strong[block + 1]))
         break;
     }
+  }
+}
+
+bool Graph::slot_in_blocks(const ObjectAnalysis& a, uint64_t slot) {
+  auto it = std::lower_bound(a.data_slots.begin(), a.data_slots.end(), slot,
+                             [](const DataSlot& s, uint64_t v) { return s.at < v; });
+  return it != a.data_slots.end() && it->at == slot;
+}
+
+// Python methods whose names no kept code looks up: their slots lead nowhere.
+void Graph::gate_python_methods() {
+  cut_slots_.assign(objs_.size(), {});
+  for (size_t o = 0; o < objs_.size(); ++o) {
+    const GraphObject& g = objs_[o];
+    const auto& methods = g.analysis->python.methods;
+    if (!g.python_names || methods.empty()) continue;
+    std::set<std::string> names;
+    for (const auto& m : methods) {
+      if (g.python_names->count(m.name) != 0 || python_protocol_name(m.name)) continue;
+      cut_slots_[o].insert(m.slot);
+      names.insert(m.name);
+    }
+    if (!names.empty())
+      out_.python_left_out.push_back({g.path, methods.size(), {names.begin(), names.end()}});
   }
 }
 
@@ -416,6 +445,7 @@ SyscallAnalysis Graph::run(FallbackPolicy fallback) {
   block_seen_.resize(objs_.size());
   for (size_t o = 0; o < objs_.size(); ++o)
     block_seen_[o].assign(objs_[o].analysis->data_anchors.size(), 0);
+  gate_python_methods();
 
   for (size_t o = 0; o < objs_.size(); ++o) {
     const GraphObject& g = objs_[o];
@@ -440,6 +470,14 @@ SyscallAnalysis Graph::run(FallbackPolicy fallback) {
         add_root(n, fmt::format("address in data of {}", g.path));
     for (uint64_t d : a.data_roots)
       reach_data(o, d, kNone, true);
+    // A position-dependent object's Python methods are not in data_refs: the named ones
+    // are roots (in a position-independent one, they are reached with their block).
+    for (const auto& m : a.python.methods) {
+      if (cut_slots_[o].count(m.slot) != 0 || slot_in_blocks(a, m.slot)) continue;
+      if (auto n = local(o, m.function))
+        add_root(*n, g.python_names ? fmt::format("Python function {}, named in the image", m.name)
+                                    : std::string("address in data"));
+    }
     for (const auto& [name, s] : a.exports) {
       auto convention = plugin_convention(name);
       if (!convention && !g.dlopened) continue;

@@ -10,6 +10,7 @@
 #include <set>
 #include <thread>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "core/error.h"
 #include "seccomp/argument_filter.h"
@@ -539,7 +540,11 @@ void Analyzer::add_data_refs() {
     if (r.kind == RelocKind::GlobDat && got_used_.count(r.offset)) continue;
     imports.insert(r.symbol);
   }
-  // Position-dependent executables hold absolute code addresses in their data.
+  // Position-dependent executables hold absolute code addresses in their data; Python's
+  // method slots among them are rooted by name in the call graph.
+  std::unordered_set<uint64_t> methods;
+  for (const auto& m : out_.python.methods)
+    methods.insert(m.slot);
   if (elf_.type() == ET_EXEC && elf_.elf_class() == ElfClass::Elf64) {
     for (const auto& seg : elf_.segments()) {
       if (seg.type != PT_LOAD || seg.executable()) continue;
@@ -548,7 +553,7 @@ void Analyzer::add_data_refs() {
       for (size_t off = (8 - seg.vaddr % 8) % 8; off + 8 <= b->size(); off += 8) {
         uint64_t v;
         std::memcpy(&v, b->data() + off, 8);
-        if (range_of(ranges_, v)) add_addr(v);
+        if (range_of(ranges_, v) && methods.count(seg.vaddr + off) == 0) add_addr(v);
       }
     }
   }
@@ -730,6 +735,7 @@ ObjectAnalysis Analyzer::run() {
 
   if (auto idx = out_.index_at(elf_.entry()); idx && elf_.entry() != 0)
     out_.entry = out_.functions[*idx].start;
+  out_.python = find_python_methods(elf_, out_.functions);
   for (auto [list, dest] : {std::pair{&inits, &out_.init}, std::pair{&finis, &out_.fini}})
     for (uint64_t a : *list)
       if (auto idx = out_.index_at(a)) dest->push_back(out_.functions[*idx].start);

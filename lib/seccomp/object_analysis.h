@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "elf/elf_file.h"
+#include "seccomp/python_methods.h"
 #include "seccomp/syscall_table.h"
 #include "seccomp/value_trace.h"
 
@@ -80,7 +81,7 @@ struct DataSlot {
 };
 
 struct ObjectAnalysis {
-  static constexpr int kFormat = 7;  // bump when the analysis changes (invalidates caches)
+  static constexpr int kFormat = 9;  // bump when the analysis changes (invalidates caches)
 
   Arch arch = Arch::X86_64;
   std::optional<uint64_t> entry;     // start of the function at e_entry
@@ -102,7 +103,11 @@ struct ObjectAnalysis {
   std::vector<DataSlot> data_slots;         // sorted by `at`
   std::vector<uint64_t> data_roots;         // data always reached (exported objects)
   std::map<std::string, uint64_t> exports;  // exported functions (.dynsym) -> start
-  std::vector<std::string> notes;           // what was skipped, with addresses
+  // Python's functions called by name (python_methods.h). Their slots are data_slots of a
+  // position-independent object, reached with their block; in a position-dependent one
+  // they are left out of data_refs, for the call graph to root by name.
+  PythonMethods python;
+  std::vector<std::string> notes;  // what was skipped, with addresses
   uint64_t instructions = 0;
 
   // The function containing `addr`; nullptr when none.

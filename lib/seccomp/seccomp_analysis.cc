@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <exception>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -73,6 +74,13 @@ SyscallAnalysis analyze_syscalls(const RootFs& fs, const ElfClosure& closure,
     return !o.parent.has_value() && !dlopened.count(o.path);
   };
 
+  std::shared_ptr<std::set<std::string>> python_names;
+  if (options.python_names) {
+    python_names = std::make_shared<std::set<std::string>>(*options.python_names);
+    for (const auto& r : results)
+      if (r) python_names->insert(r->python.c_names.begin(), r->python.c_names.end());
+  }
+
   std::vector<GraphObject> graph;
   std::vector<size_t> index(objects.size(), SIZE_MAX);
   std::vector<std::string> notes;
@@ -91,6 +99,7 @@ SyscallAnalysis analyze_syscalls(const RootFs& fs, const ElfClosure& closure,
     g.program = is_program(o) && !g.dlopened;
     if (auto c = options.cut_imports.find(o.path); c != options.cut_imports.end())
       g.cut_imports = c->second;
+    g.python_names = python_names;
     graph.push_back(std::move(g));
   }
   for (size_t i = 0; i < objects.size(); ++i) {

@@ -1,0 +1,87 @@
+#include "seccomp/python_names.h"
+
+#include <algorithm>
+
+#include "core/path.h"
+#include "core/text.h"
+
+namespace imgstrip {
+namespace {
+
+constexpr uint64_t kFileLimit = uint64_t{64} << 20;  // larger files are data
+
+bool python_file(std::string_view path) {
+  return path.ends_with(".py") || path.ends_with(".pyc");
+}
+
+bool python_archive(std::string_view path) {
+  for (std::string_view s : {".zip", ".egg", ".whl", ".pyz"})
+    if (path.ends_with(s)) return true;
+  return false;
+}
+
+}  // namespace
+
+void add_identifiers(std::string_view data, bool binary, std::set<std::string>& out) {
+  size_t i = 0;
+  while (i < data.size()) {
+    if (!identifier_char(data[i])) {
+      ++i;
+      continue;
+    }
+    size_t j = i;
+    while (j < data.size() && identifier_char(data[j]))
+      ++j;
+    std::string_view run = data.substr(i, j - i);
+    i = j;
+    if (run.size() > 256) continue;  // not a name
+    if (!binary) {
+      if (identifier_start(run[0])) out.emplace(run);
+      continue;
+    }
+    // marshal writes a string as a type byte ('z', 'Z', 'a', 'A', 'u', 't') and a length
+    // (one byte for the short types, a letter for lengths such as 65), back to back: at
+    // each type letter, what comes before it and what follows it or its length.
+    auto emit = [&](std::string_view name) {
+      if (!name.empty() && identifier_start(name[0])) out.emplace(name);
+    };
+    emit(run);
+    for (size_t k = 0; k < run.size(); ++k) {
+      if (std::string_view("zZaAut").find(run[k]) == std::string_view::npos) continue;
+      emit(run.substr(0, k));
+      emit(run.substr(k + 1));
+      if (k + 2 <= run.size()) emit(run.substr(k + 2));
+    }
+  }
+}
+
+PythonNames python_names(const FileTree& tree, const std::set<std::string>& kept,
+                         const std::vector<std::string>& command_line) {
+  PythonNames out;
+  bool python =
+      std::any_of(kept.begin(), kept.end(), [](const std::string& p) { return python_file(p); });
+  if (!python) return out;
+  std::set<std::string> names;
+  for (const auto& k : kept) {
+    std::string path = FileTree::normalize(k);
+    const Entry* e = tree.find(path);
+    if (e == nullptr || e->type != FileType::Regular || e->size == 0 || e->size > kFileLimit)
+      continue;
+    std::string data = tree.read(*e, kFileLimit);
+    if (data.starts_with("\x7f"
+                         "ELF"))
+      continue;
+    if (data.starts_with("PK\x03\x04") && python_archive(path)) {
+      out.why_not = "/" + path + " is an archive Python imports from, not read";
+      return out;
+    }
+    bool binary = data.find('\0') != std::string::npos;
+    add_identifiers(data, binary, names);
+  }
+  for (const auto& word : command_line)
+    add_identifiers(word, false, names);
+  out.names = std::move(names);
+  return out;
+}
+
+}  // namespace imgstrip

@@ -1,0 +1,35 @@
+// The names Python code of an image can look up, read from the kept files: every
+// identifier of every kept file that is not an ELF object (sources, bytecode, templates,
+// configuration), and of the image's command line. A Python method whose name is none of
+// these, nor one the Python objects' own C code holds (python_methods.h), is not called:
+// Python finds a builtin by the name code spells. A name computed at run time from pieces
+// (getattr(os, "set" + x)) is the exception this cannot see; the report lists what was
+// left out, so that such an application can be stripped with the name in a kept file.
+#pragma once
+
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "fs/tree.h"
+
+namespace imgstrip {
+
+// The identifiers of `data` into `out`. Bytecode runs strings into their neighbours
+// (marshal's type bytes are letters, and so are some lengths): in `binary` data each run
+// is also split at the letters marshal uses as string types.
+void add_identifiers(std::string_view data, bool binary, std::set<std::string>& out);
+
+struct PythonNames {
+  std::optional<std::set<std::string>> names;  // unset: not gated
+  std::string why_not;                         // when unset, and Python code is kept
+};
+
+// No kept Python source or bytecode: unset, nothing to gate. A kept archive Python imports
+// from (*.zip, *.egg, *.whl, *.pyz) hides its code from this reading: unset, with why.
+PythonNames python_names(const FileTree& tree, const std::set<std::string>& kept,
+                         const std::vector<std::string>& command_line);
+
+}  // namespace imgstrip

@@ -1,0 +1,24 @@
+// libFuzzer target: any bytes read as text or as bytecode give identifiers only, each a
+// substring of the input, never a crash or a hang.
+// Build with -DIMGSTRIP_FUZZ=ON and clang; scripts/fuzz.sh runs fuzz_seccomp_python_names.
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <set>
+#include <string>
+#include <string_view>
+
+#include "seccomp/python_names.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  std::string_view text(reinterpret_cast<const char*>(data), size);
+  for (bool binary : {false, true}) {
+    std::set<std::string> names;
+    imgstrip::add_identifiers(text, binary, names);
+    for (const auto& n : names) {
+      if (n.empty() || (n[0] >= '0' && n[0] <= '9') || text.find(n) == std::string_view::npos)
+        std::abort();
+    }
+  }
+  return 0;
+}

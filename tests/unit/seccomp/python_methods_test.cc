@@ -1,0 +1,214 @@
+// Python's functions called by name: PyMethodDef tables recognised in compiled objects (a
+// position-independent extension module and a position-dependent program, as Debian's
+// python3.11 is), their functions rooted only when the name is used, and the names read
+// from kept files.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <memory>
+
+#include "core/tempdir.h"
+#include "fs/content_store.h"
+#include "seccomp/analysis_cache.h"
+#include "seccomp/analysis_codec.h"
+#include "seccomp/profile.h"
+#include "seccomp/python_methods.h"
+#include "seccomp/python_names.h"
+#include "seccomp_test_util.h"
+
+using namespace imgstrip;
+using namespace imgstrip::seccomp_test;
+
+namespace {
+
+// The C API a module uses, without Python: a stub library to link against.
+fs::path make_stub(const fs::path& dir) {
+  return compile(dir, "libpystub.so", R"(
+void* PyModule_Create2(void* def, int api) { return def; }
+int _PyArg_CheckPositional(const char* name, long n, long min, long max) { return name != 0; }
+void* PyObject_GetAttrString(void* o, const char* name) { return (void*)name; }
+)",
+                 "-O2 -shared -fPIC -Wl,-soname,libpystub.so");
+}
+
+// A module with three methods: x_chroot (named by Python code in the tests), x_sethostname
+// (its name only in its own argument check, as Argument Clinic writes it), x_syncfs
+// (looked up by name from C).
+const char* kModule = R"C(
+#include <sys/syscall.h>
+#include <unistd.h>
+typedef struct { const char* ml_name; void* ml_meth; int ml_flags; const char* ml_doc; } MethodDef;
+typedef struct { long head[5]; MethodDef* methods; } ModuleDef;
+void* PyModule_Create2(void*, int);
+int _PyArg_CheckPositional(const char*, long, long, long);
+void* PyObject_GetAttrString(void*, const char*);
+static void* m_chroot(void* s, void* a) { return (void*)syscall(SYS_chroot, "/"); }
+static void* m_sethostname(void* s, void* a) {
+  if (!_PyArg_CheckPositional("x_sethostname", (long)a, 1, 1)) return 0;
+  return (void*)syscall(SYS_sethostname, "x", 1);
+}
+static void* m_syncfs(void* s, void* a) { return (void*)syscall(SYS_syncfs, 0); }
+static MethodDef methods[] = {
+    {"x_chroot", (void*)m_chroot, 0x1, "chroot($module, /)"},
+    {"x_sethostname", (void*)m_sethostname, 0x8, 0},
+    {"x_syncfs", (void*)m_syncfs, 0x4, 0},
+    {0, 0, 0, 0}};
+static ModuleDef def = {{1, 2, 3, 4, 5}, methods};
+__attribute__((noinline)) void* call_syncfs(void* o) { return PyObject_GetAttrString(o, "x_syncfs"); }
+void* PyInit_mod(void) { return PyModule_Create2(&def, 1013); }
+)C";
+
+std::string stub_flags(const fs::path& dir) {
+  return "-L'" + dir.string() + "' -lpystub -Wl,-rpath,'" + dir.string() + "'";
+}
+
+bool has_name(const std::vector<PythonMethod>& m, std::string_view name) {
+  return std::any_of(m.begin(), m.end(), [&](const PythonMethod& x) { return x.name == name; });
+}
+
+void check_gating(const SyscallAnalysis& all, const SyscallAnalysis& gated) {
+  for (const char* s : {"chroot", "sethostname", "syncfs"}) {
+    INFO(s);
+    CHECK(allows(all, s));
+  }
+  CHECK(allows(gated, "chroot"));             // named by Python code
+  CHECK(allows(gated, "syncfs"));             // looked up by name from C
+  CHECK_FALSE(allows(gated, "sethostname"));  // named by nothing but its own error message
+  REQUIRE(gated.python_left_out.size() == 1);
+  CHECK(gated.python_left_out[0].names == std::vector<std::string>{"x_sethostname"});
+  CHECK(gated.python_left_out[0].methods == 3);
+  CHECK(all.python_left_out.empty());
+}
+
+}  // namespace
+
+TEST_CASE("python methods of a position-independent extension module, gated by name",
+          "[seccomp][python]") {
+  TempDir tmp;
+  make_stub(tmp.path());
+  auto so = compile(tmp.path(), "mod.cpython-311-x86_64-linux-gnu.so", kModule,
+                    "-O2 -shared -fPIC " + stub_flags(tmp.path()));
+  ObjectAnalysis o = analyze_file(so);
+  REQUIRE(o.python.methods.size() == 3);
+  CHECK(has_name(o.python.methods, "x_chroot"));
+  CHECK(std::binary_search(o.python.c_names.begin(), o.python.c_names.end(), "x_syncfs"));
+  CHECK_FALSE(
+      std::binary_search(o.python.c_names.begin(), o.python.c_names.end(), "x_sethostname"));
+  CHECK_FALSE(std::binary_search(o.python.c_names.begin(), o.python.c_names.end(), "x_chroot"));
+
+  SyscallAnalysis all = analyze_host({}, {}, {so});
+  SeccompOptions options;
+  options.python_names = std::set<std::string>{"x_chroot", "os", "path"};
+  SyscallAnalysis gated = analyze_host({}, options, {so});
+  INFO(explain_text(gated));
+  check_gating(all, gated);
+}
+
+TEST_CASE("python methods of a position-dependent program, gated by name", "[seccomp][python]") {
+  TempDir tmp;
+  make_stub(tmp.path());
+  auto exe = compile(tmp.path(), "python", std::string(kModule) + R"(
+int main(int argc, char** argv) { call_syncfs(argv); return PyInit_mod() != 0; }
+)",
+                     "-O2 -no-pie -fno-pie " + stub_flags(tmp.path()));
+  ObjectAnalysis o = analyze_file(exe);
+  REQUIRE(o.python.methods.size() == 3);
+  SyscallAnalysis all = analyze_host({exe});
+  SeccompOptions options;
+  options.python_names = std::set<std::string>{"x_chroot"};
+  SyscallAnalysis gated = analyze_host({exe}, options);
+  INFO(explain_text(gated));
+  check_gating(all, gated);
+}
+
+TEST_CASE("no python methods outside objects that use the Python API", "[seccomp][python]") {
+  TempDir tmp;
+  // The same record shape in a library that builds no Python module: an option table.
+  auto so = compile(tmp.path(), "libopts.so", R"(
+#include <unistd.h>
+typedef struct { const char* name; void* fn; int flags; const char* help; } Opt;
+static long o_a(void) { return getpid(); }
+static long o_b(void) { return getppid(); }
+Opt opts[] = {{"alpha", (void*)o_a, 1, "a"}, {"beta", (void*)o_b, 4, 0}, {0, 0, 0, 0}};
+)",
+                    "-O2 -shared -fPIC");
+  CHECK(analyze_file(so).python.methods.empty());
+}
+
+TEST_CASE("identifiers of kept files, in text and in bytecode", "[seccomp][python]") {
+  std::set<std::string> names;
+  add_identifiers("os.setpriority(0, 0, 5)  # 2nd try\n", false, names);
+  CHECK(names == std::set<std::string>{"os", "setpriority", "try"});
+  names.clear();
+  // marshal: a type letter + length + text, back to back; the length of a 70-character
+  // docstring is the letter 'F'.
+  std::string doc(70, 'x');
+  doc.replace(0, 6, "Return");
+  add_identifiers(std::string("\xe3)\x03Z\x04"
+                              "forkZ\x0bsetpriorityZF",
+                              25) +
+                      doc + "z\x03nic",
+                  true, names);
+  for (const char* n : {"fork", "setpriority", "nic"}) {
+    INFO(n);
+    CHECK(names.count(n) == 1);
+  }
+
+  auto store = std::make_shared<ContentStore>();
+  FileTree tree(store);
+  auto add = [&](const std::string& path, const std::string& data) {
+    Entry e;
+    e.path = path;
+    e.size = data.size();
+    e.content = store->append(data);
+    tree.insert(e);
+  };
+  add("app/app.py", "import os\nos.nice(1)\n");
+  add("app/templates/page.html", "{{ value.isoformat() }}");
+  add("usr/bin/python3",
+      "\x7f"
+      "ELF not read");
+  add("usr/lib/python3/dist-packages/x.egg", "PK\x03\x04...");
+  std::set<std::string> kept = {"app/app.py", "app/templates/page.html", "usr/bin/python3"};
+  PythonNames n = python_names(tree, kept, {"python3", "-c", "import os; os.chroot('/')"});
+  REQUIRE(n.names);
+  for (const char* s : {"os", "nice", "isoformat", "chroot", "value"}) {
+    INFO(s);
+    CHECK(n.names->count(s) == 1);
+  }
+  CHECK(n.names->count("ELF") == 0);
+  // No Python code kept: nothing to gate.
+  CHECK_FALSE(python_names(tree, {"app/templates/page.html"}, {}).names);
+  // An archive Python imports from hides its code: not gated, and why.
+  kept.insert("usr/lib/python3/dist-packages/x.egg");
+  PythonNames hidden = python_names(tree, kept, {});
+  CHECK_FALSE(hidden.names);
+  CHECK(hidden.why_not ==
+        "/usr/lib/python3/dist-packages/x.egg is an archive Python imports "
+        "from, not read");
+}
+
+TEST_CASE("Debian's python3.11: its method tables and the names its C code looks up",
+          "[seccomp][python]") {
+  // python3 is a dependency of the test tools (scripts/setup.sh); Debian's is not PIE.
+  fs::path python = "/usr/bin/python3.11";
+  REQUIRE(fs::exists(python));
+  ObjectAnalysis o = analyze_file(python);
+  INFO(o.python.methods.size() << " methods, " << o.python.c_names.size() << " C names");
+  CHECK(o.python.methods.size() > 1000);
+  for (const char* m : {"setpriority", "fork", "chroot", "sched_setaffinity", "setsockopt"}) {
+    INFO(m);
+    CHECK(has_name(o.python.methods, m));
+  }
+  auto c_name = [&](const char* n) {
+    return std::binary_search(o.python.c_names.begin(), o.python.c_names.end(), n);
+  };
+  CHECK(c_name("fileno"));  // _PyObject_CallMethod(fd, &_Py_ID(fileno)) and the like
+  CHECK(c_name("__enter__"));
+  // Module functions only their own argument checks name, and the C library's function
+  // names in .dynstr, are no lookups.
+  CHECK_FALSE(c_name("setpriority"));
+  CHECK_FALSE(c_name("sched_setaffinity"));
+  // The cache keeps them.
+  CHECK(analysis_to_json(decode_analysis(encode_analysis(o))) == analysis_to_json(o));
+}
