@@ -10,7 +10,7 @@ TARGETS=(fuzz_pkgdb_dpkg fuzz_pkgdb_apk fuzz_pkgdb_rpm_header fuzz_pkgdb_bdb_has
          fuzz_seccomp_analyze fuzz_resolve_node_scan fuzz_resolve_java_manifest
          fuzz_resolve_java_shell fuzz_resolve_java_jar fuzz_resolve_perl_modules
          fuzz_resolve_python_imports fuzz_resolve_postgres_conf fuzz_resolve_text_scan
-         fuzz_resolve_iconv_use fuzz_resolve_python_module_names fuzz_seccomp_config_gate fuzz_seccomp_python_names
+         fuzz_resolve_iconv_use fuzz_resolve_python_module_names fuzz_seccomp_config_gate fuzz_seccomp_script_names
          fuzz_engine_messages fuzz_engine_ping fuzz_sign_signing_key fuzz_attach_referrers fuzz_sbom_app_metadata
          fuzz_verify_request fuzz_verify_openapi fuzz_verify_trace fuzz_harden_writes
          fuzz_fs_gzip_reader fuzz_harden_file_caps)
@@ -34,7 +34,7 @@ for t in "${TARGETS[@]}"; do
       for f in /usr/lib/python3*/lib-dynload/termios.*.so; do
         if [ -f "$f" ]; then head -c 200000 "$f" >"$dir/termios.so"; fi
       done ;;
-    fuzz_seccomp_python_names)
+    fuzz_seccomp_script_names)
       printf 'import os\nos.setpriority(0, 0, 5)  # 2nd\n' >"$dir/source.py"
       printf '\343)\003Z\004forkZ\013setpriorityz\003nic' >"$dir/bytecode" ;;
     fuzz_resolve_python_imports)

@@ -89,8 +89,8 @@ json analysis_to_json(const ObjectAnalysis& a) {
   for (const auto& s : a.data_slots)
     slots.push_back({s.at, s.function, s.data});
   json methods = json::array();
-  for (const auto& m : a.python.methods)
-    methods.push_back({m.slot, m.function, m.name});
+  for (const auto& m : a.named.functions)
+    methods.push_back({m.slot, m.function, m.name, m.by == Interpreter::Php ? "php" : "python"});
   json j = {{"format", ObjectAnalysis::kFormat},
             {"arch", arch_name(a.arch)},
             {"functions", std::move(fns)},
@@ -103,8 +103,8 @@ json analysis_to_json(const ObjectAnalysis& a) {
             {"data_slots", std::move(slots)},
             {"data_roots", a.data_roots},
             {"exports", a.exports},
-            {"python_methods", std::move(methods)},
-            {"python_c_names", a.python.c_names},
+            {"named_functions", std::move(methods)},
+            {"named_c_names", a.named.c_names},
             {"notes", a.notes},
             {"instructions", a.instructions}};
   if (a.entry) j["entry"] = *a.entry;
@@ -178,10 +178,11 @@ ObjectAnalysis analysis_from_json(const json& j) {
           {s.at(0).get<uint64_t>(), s.at(1).get<uint64_t>(), s.at(2).get<uint64_t>()});
     a.data_roots = j.at("data_roots").get<std::vector<uint64_t>>();
     a.exports = j.at("exports").get<std::map<std::string, uint64_t>>();
-    for (const auto& m : j.at("python_methods"))
-      a.python.methods.push_back(
-          {m.at(0).get<uint64_t>(), m.at(1).get<uint64_t>(), m.at(2).get<std::string>()});
-    a.python.c_names = j.at("python_c_names").get<std::vector<std::string>>();
+    for (const auto& m : j.at("named_functions"))
+      a.named.functions.push_back(
+          {m.at(0).get<uint64_t>(), m.at(1).get<uint64_t>(), m.at(2).get<std::string>(),
+           m.at(3).get<std::string>() == "php" ? Interpreter::Php : Interpreter::Python});
+    a.named.c_names = j.at("named_c_names").get<std::vector<std::string>>();
     a.notes = j.at("notes").get<std::vector<std::string>>();
     a.instructions = j.at("instructions").get<uint64_t>();
     return a;

@@ -174,13 +174,14 @@ std::string encode_analysis(const ObjectAnalysis& a) {
     w.str(name);
     w.u(addr);
   }
-  w.u(a.python.methods.size());
-  for (const auto& m : a.python.methods) {
+  w.u(a.named.functions.size());
+  for (const auto& m : a.named.functions) {
     w.u(m.slot);
     w.u(m.function);
     w.str(m.name);
+    w.u(static_cast<uint64_t>(m.by));
   }
-  w.strs(a.python.c_names);
+  w.strs(a.named.c_names);
   w.strs(a.notes);
   w.u(a.instructions);
   return w.take();
@@ -259,13 +260,16 @@ ObjectAnalysis decode_analysis(std::string_view bytes) {
     std::string name = r.str();
     a.exports.emplace(std::move(name), r.u());
   }
-  a.python.methods.resize(r.count());
-  for (auto& m : a.python.methods) {
+  a.named.functions.resize(r.count());
+  for (auto& m : a.named.functions) {
     m.slot = r.u();
     m.function = r.u();
     m.name = r.str();
+    uint64_t by = r.u();
+    if (by > static_cast<uint64_t>(Interpreter::Php)) fail("cached analysis: unknown interpreter");
+    m.by = static_cast<Interpreter>(by);
   }
-  a.python.c_names = r.strs();
+  a.named.c_names = r.strs();
   a.notes = r.strs();
   a.instructions = r.u();
   if (!r.done()) fail("cached analysis: trailing bytes");

@@ -7,6 +7,7 @@
 #include <unordered_set>
 
 #include "core/error.h"
+#include "core/text.h"
 #include "seccomp/kernel_restart.h"
 #include "seccomp/plugin_entry.h"
 
@@ -41,7 +42,7 @@ class Graph {
   // the callee's arguments are not those of a traced call.
   void reach(uint32_t from, uint32_t to, bool indirect = false);
   void reach_data(size_t obj, uint64_t addr, uint32_t from, bool whole);
-  void gate_python_methods();
+  void gate_named_functions();
   static bool slot_in_blocks(const ObjectAnalysis& a, uint64_t slot);
   void wrapper_fixpoint();
   SyscallSet wrapper_reach(const std::set<uint32_t>& wrappers);
@@ -73,7 +74,7 @@ class Graph {
   // Calls passing a traced syscall's number to a wrapper (its arguments are not traced).
   std::vector<std::pair<int, std::string>> through_wrapper_;
   std::vector<std::vector<uint8_t>> block_seen_;         // per block: 0, 1 reached, 2 and on
-  std::vector<std::unordered_set<uint64_t>> cut_slots_;  // per object: Python methods not named
+  std::vector<std::unordered_set<uint64_t>> cut_slots_;  // per object: functions not named
   SyscallAnalysis out_;
 };
 
@@ -241,21 +242,30 @@ bool Graph::slot_in_blocks(const ObjectAnalysis& a, uint64_t slot) {
   return it != a.data_slots.end() && it->at == slot;
 }
 
-// Python methods whose names no kept code looks up: their slots lead nowhere.
-void Graph::gate_python_methods() {
+// Functions called by name that no kept script names: their slots lead nowhere. PHP's
+// names are case-insensitive.
+void Graph::gate_named_functions() {
   cut_slots_.assign(objs_.size(), {});
+  std::unordered_map<const std::set<std::string>*, std::unordered_set<std::string>> lower;
   for (size_t o = 0; o < objs_.size(); ++o) {
     const GraphObject& g = objs_[o];
-    const auto& methods = g.analysis->python.methods;
-    if (!g.python_names || methods.empty()) continue;
+    const auto& methods = g.analysis->named.functions;
+    if (!g.script_names || methods.empty()) continue;
+    auto& folded = lower[g.script_names.get()];
+    if (folded.empty()) {
+      for (const auto& n : *g.script_names)
+        folded.insert(ascii_lower(n));
+    }
     std::set<std::string> names;
     for (const auto& m : methods) {
-      if (g.python_names->count(m.name) != 0 || python_protocol_name(m.name)) continue;
+      bool named = m.by == Interpreter::Php ? folded.count(ascii_lower(m.name)) != 0
+                                            : g.script_names->count(m.name) != 0;
+      if (named || protocol_name(m.name)) continue;
       cut_slots_[o].insert(m.slot);
       names.insert(m.name);
     }
     if (!names.empty())
-      out_.python_left_out.push_back({g.path, methods.size(), {names.begin(), names.end()}});
+      out_.named_left_out.push_back({g.path, methods.size(), {names.begin(), names.end()}});
   }
 }
 
@@ -445,7 +455,7 @@ SyscallAnalysis Graph::run(FallbackPolicy fallback) {
   block_seen_.resize(objs_.size());
   for (size_t o = 0; o < objs_.size(); ++o)
     block_seen_[o].assign(objs_[o].analysis->data_anchors.size(), 0);
-  gate_python_methods();
+  gate_named_functions();
 
   for (size_t o = 0; o < objs_.size(); ++o) {
     const GraphObject& g = objs_[o];
@@ -470,13 +480,15 @@ SyscallAnalysis Graph::run(FallbackPolicy fallback) {
         add_root(n, fmt::format("address in data of {}", g.path));
     for (uint64_t d : a.data_roots)
       reach_data(o, d, kNone, true);
-    // A position-dependent object's Python methods are not in data_refs: the named ones
+    // A position-dependent object's named functions are not in data_refs: the named ones
     // are roots (in a position-independent one, they are reached with their block).
-    for (const auto& m : a.python.methods) {
+    for (const auto& m : a.named.functions) {
       if (cut_slots_[o].count(m.slot) != 0 || slot_in_blocks(a, m.slot)) continue;
       if (auto n = local(o, m.function))
-        add_root(*n, g.python_names ? fmt::format("Python function {}, named in the image", m.name)
-                                    : std::string("address in data"));
+        add_root(*n, g.script_names
+                         ? fmt::format("{} function {}, named in the image",
+                                       m.by == Interpreter::Php ? "PHP" : "Python", m.name)
+                         : std::string("address in data"));
     }
     for (const auto& [name, s] : a.exports) {
       auto convention = plugin_convention(name);

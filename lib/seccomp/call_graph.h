@@ -34,14 +34,14 @@ struct GraphObject {
   // Imported functions whose calls from this object are not followed: the configuration
   // in the image leaves the code that makes them off (config_gate.h).
   std::vector<std::string> cut_imports;
-  // The names Python code of the image can look up (python_methods.h): a Python method
-  // whose name is not among them (nor a protocol's __name__) is not called. Null: every
-  // Python method counts, like any function address in data.
-  std::shared_ptr<const std::set<std::string>> python_names;
+  // The names the image's scripts can call (named_functions.h): a function called by name
+  // that is not among them (nor a protocol's __name__) is not called. Null: every such
+  // function counts, like any function address in data.
+  std::shared_ptr<const std::set<std::string>> script_names;
 };
 
-// Python methods whose names nothing kept looks up, per object.
-struct PythonMethodsLeftOut {
+// Functions called by name that nothing kept names, per object.
+struct NamedFunctionsLeftOut {
   std::string object;
   size_t methods = 0;              // recognised in the object
   std::vector<std::string> names;  // left out, sorted, unique
@@ -95,7 +95,7 @@ struct SyscallAnalysis {
   std::map<int, ArgumentValues> arguments;
   FallbackPolicy fallback = FallbackPolicy::AllowWrapperReach;
   std::vector<std::string> notes;
-  std::vector<PythonMethodsLeftOut> python_left_out;
+  std::vector<NamedFunctionsLeftOut> named_left_out;
   size_t objects = 0, functions = 0, reachable_functions = 0, roots = 0;
   size_t cache_hits = 0;  // filled by analyze_syscalls()
 };

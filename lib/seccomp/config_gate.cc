@@ -39,7 +39,11 @@ std::string_view base_name_of(std::string_view path) {
 
 }  // namespace
 
-std::optional<ConfigLine> fpm_slowlog_on(std::string_view conf) {
+namespace {
+
+// The first line of a php-fpm configuration setting `key` to a value `on` accepts.
+template <typename On>
+std::optional<ConfigLine> fpm_setting(std::string_view conf, std::string_view key, On on) {
   size_t number = 0;
   while (!conf.empty()) {
     size_t nl = conf.find('\n');
@@ -49,13 +53,24 @@ std::optional<ConfigLine> fpm_slowlog_on(std::string_view conf) {
     if (line.empty() || line.front() == ';' || line.front() == '#' || line.front() == '[') continue;
     size_t eq = line.find('=');
     if (eq == std::string_view::npos) continue;
-    if (trim(line.substr(0, eq)) != "request_slowlog_timeout") continue;
+    if (trim(line.substr(0, eq)) != key) continue;
     std::string_view value = trim(line.substr(eq + 1));
     if (size_t comment = value.find(';'); comment != std::string_view::npos)
       value = trim(value.substr(0, comment));
-    if (!zero_duration(value)) return ConfigLine{number, std::string(line)};
+    if (on(value)) return ConfigLine{number, std::string(line)};
   }
   return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<ConfigLine> fpm_slowlog_on(std::string_view conf) {
+  return fpm_setting(conf, "request_slowlog_timeout",
+                     [](std::string_view v) { return !zero_duration(v); });
+}
+
+std::optional<ConfigLine> fpm_process_priority_on(std::string_view conf) {
+  return fpm_setting(conf, "process.priority", [](std::string_view) { return true; });
 }
 
 std::optional<ConfigLine> nginx_worker_priority_on(std::string_view text) {
@@ -95,6 +110,8 @@ constexpr GateRule kRules[] = {
      "sets request_slowlog_timeout above 0", fpm_slowlog_on, false, false},
     {"nginx", "setpriority", "nginx's worker_priority", "sets worker_priority",
      nginx_worker_priority_on, true, true},
+    {"php-fpm", "setpriority", "php-fpm's process.priority", "sets process.priority",
+     fpm_process_priority_on, true, false},
 };
 
 constexpr size_t kMaxConfig = size_t{8} << 20;

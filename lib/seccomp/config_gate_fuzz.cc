@@ -10,6 +10,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);
   if (auto line = imgstrip::fpm_slowlog_on(text))
     if (line->line == 0 || line->text.size() > size) __builtin_trap();
+  if (auto line = imgstrip::fpm_process_priority_on(text))
+    if (line->line == 0 || line->text.size() > size) __builtin_trap();
   if (auto line = imgstrip::nginx_worker_priority_on(text))
     if (line->line == 0 || line->text.size() > size) __builtin_trap();
   return 0;

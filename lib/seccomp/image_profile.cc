@@ -10,7 +10,7 @@
 #include "core/error.h"
 #include "elf/closure.h"
 #include "seccomp/argument_filter.h"
-#include "seccomp/python_names.h"
+#include "seccomp/script_names.h"
 
 namespace imgstrip {
 
@@ -150,9 +150,9 @@ ImageSeccomp seccomp_profile_for(const FileTree& tree, const std::set<std::strin
   out.gates = config_gates(tree, kept, out.programs, settings.command_line);
   for (const auto& g : out.gates)
     if (!g.enabled) so.cut_imports[g.program].push_back(g.import);
-  PythonNames names = python_names(tree, kept, settings.command_line);
-  so.python_names = std::move(names.names);
-  out.python_not_gated = names.why_not;
+  ScriptNames names = script_names(tree, kept, settings.command_line);
+  so.script_names = std::move(names.names);
+  out.names_not_gated = names.why_not;
   out.analysis = analyze_syscalls(tree, closure, so);
   out.profile = make_profile(out.analysis, settings.profile);
   return out;
@@ -176,13 +176,13 @@ nlohmann::json seccomp_report_json(const ImageSeccomp& s) {
                              {"calls", g.import},
                              {"enabled", g.enabled},
                              {"decidedBy", g.decided_by}});
-  // Python's builtins no kept file names: left out of the profile, per object.
-  json python = json::object();
+  // Functions called by name that no kept file names: left out of the profile, per object.
+  json named = json::object();
   json left_out = json::array();
-  for (const auto& p : a.python_left_out)
-    left_out.push_back({{"object", p.object}, {"methods", p.methods}, {"leftOut", p.names}});
-  python["leftOut"] = std::move(left_out);
-  if (!s.python_not_gated.empty()) python["notGated"] = s.python_not_gated;
+  for (const auto& p : a.named_left_out)
+    left_out.push_back({{"object", p.object}, {"functions", p.methods}, {"leftOut", p.names}});
+  named["leftOut"] = std::move(left_out);
+  if (!s.names_not_gated.empty()) named["notGated"] = s.names_not_gated;
   json allowed = explain_json(a);
   for (const auto& r : s.profile.from_runtime)
     allowed[r] = {{"runtime", true}};
@@ -216,7 +216,7 @@ nlohmann::json seccomp_report_json(const ImageSeccomp& s) {
               {"unresolved", std::move(unresolved)},
               {"notes", a.notes},
               {"configuration", std::move(configuration)},
-              {"pythonMethods", std::move(python)},
+              {"namedFunctions", std::move(named)},
               {"argumentFilters", std::move(arguments)},
               {"profile", s.profile.json}};
 }

@@ -32,9 +32,9 @@ struct ImageSeccomp {
   std::vector<std::string> dlopened;  // kept shared objects nothing links against
   std::vector<std::string> skipped;   // kept ELF files left out, with the reason
   std::vector<ConfigGate> gates;      // code the kept configuration turns on or leaves off
-  // Why Python's methods were not gated by name although Python code is kept (a kept
-  // archive hides code); empty otherwise (SyscallAnalysis::python_left_out says what was).
-  std::string python_not_gated;
+  // Why functions called by name were not gated although scripts are kept (a kept
+  // archive hides code); empty otherwise (SyscallAnalysis::named_left_out says what was).
+  std::string names_not_gated;
   SyscallAnalysis analysis;
   Profile profile;
 };

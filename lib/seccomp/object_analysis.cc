@@ -540,10 +540,10 @@ void Analyzer::add_data_refs() {
     if (r.kind == RelocKind::GlobDat && got_used_.count(r.offset)) continue;
     imports.insert(r.symbol);
   }
-  // Position-dependent executables hold absolute code addresses in their data; Python's
-  // method slots among them are rooted by name in the call graph.
+  // Position-dependent executables hold absolute code addresses in their data; the slots
+  // of functions called by name among them are rooted by name in the call graph.
   std::unordered_set<uint64_t> methods;
-  for (const auto& m : out_.python.methods)
+  for (const auto& m : out_.named.functions)
     methods.insert(m.slot);
   if (elf_.type() == ET_EXEC && elf_.elf_class() == ElfClass::Elf64) {
     for (const auto& seg : elf_.segments()) {
@@ -735,7 +735,7 @@ ObjectAnalysis Analyzer::run() {
 
   if (auto idx = out_.index_at(elf_.entry()); idx && elf_.entry() != 0)
     out_.entry = out_.functions[*idx].start;
-  out_.python = find_python_methods(elf_, out_.functions);
+  out_.named = find_named_functions(elf_, out_.functions);
   for (auto [list, dest] : {std::pair{&inits, &out_.init}, std::pair{&finis, &out_.fini}})
     for (uint64_t a : *list)
       if (auto idx = out_.index_at(a)) dest->push_back(out_.functions[*idx].start);

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "elf/elf_file.h"
-#include "seccomp/python_methods.h"
+#include "seccomp/named_functions.h"
 #include "seccomp/syscall_table.h"
 #include "seccomp/value_trace.h"
 
@@ -81,7 +81,7 @@ struct DataSlot {
 };
 
 struct ObjectAnalysis {
-  static constexpr int kFormat = 9;  // bump when the analysis changes (invalidates caches)
+  static constexpr int kFormat = 11;  // bump when the analysis changes (invalidates caches)
 
   Arch arch = Arch::X86_64;
   std::optional<uint64_t> entry;     // start of the function at e_entry
@@ -103,10 +103,10 @@ struct ObjectAnalysis {
   std::vector<DataSlot> data_slots;         // sorted by `at`
   std::vector<uint64_t> data_roots;         // data always reached (exported objects)
   std::map<std::string, uint64_t> exports;  // exported functions (.dynsym) -> start
-  // Python's functions called by name (python_methods.h). Their slots are data_slots of a
-  // position-independent object, reached with their block; in a position-dependent one
-  // they are left out of data_refs, for the call graph to root by name.
-  PythonMethods python;
+  // Functions an interpreter calls by name (named_functions.h). Their slots are data_slots
+  // of a position-independent object, reached with their block; in a position-dependent
+  // one they are left out of data_refs, for the call graph to root by name.
+  NamedFunctions named;
   std::vector<std::string> notes;  // what was skipped, with addresses
   uint64_t instructions = 0;
 

@@ -74,11 +74,11 @@ SyscallAnalysis analyze_syscalls(const RootFs& fs, const ElfClosure& closure,
     return !o.parent.has_value() && !dlopened.count(o.path);
   };
 
-  std::shared_ptr<std::set<std::string>> python_names;
-  if (options.python_names) {
-    python_names = std::make_shared<std::set<std::string>>(*options.python_names);
+  std::shared_ptr<std::set<std::string>> script_names;
+  if (options.script_names) {
+    script_names = std::make_shared<std::set<std::string>>(*options.script_names);
     for (const auto& r : results)
-      if (r) python_names->insert(r->python.c_names.begin(), r->python.c_names.end());
+      if (r) script_names->insert(r->named.c_names.begin(), r->named.c_names.end());
   }
 
   std::vector<GraphObject> graph;
@@ -99,7 +99,7 @@ SyscallAnalysis analyze_syscalls(const RootFs& fs, const ElfClosure& closure,
     g.program = is_program(o) && !g.dlopened;
     if (auto c = options.cut_imports.find(o.path); c != options.cut_imports.end())
       g.cut_imports = c->second;
-    g.python_names = python_names;
+    g.script_names = script_names;
     graph.push_back(std::move(g));
   }
   for (size_t i = 0; i < objects.size(); ++i) {

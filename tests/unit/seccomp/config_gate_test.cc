@@ -48,24 +48,55 @@ TEST_CASE("request_slowlog_timeout in php-fpm pool files", "[seccomp][config]") 
   CHECK(fpm_slowlog_on("request_slowlog_timeout="));  // php-fpm refuses it; not read as off
 }
 
+TEST_CASE("process.priority in php-fpm configuration", "[seccomp][config]") {
+  CHECK_FALSE(fpm_process_priority_on(""));
+  CHECK_FALSE(fpm_process_priority_on(
+      "[global]\n;process.priority = -19\n# process.priority = 5\nprocess.max = 4\n"));
+  CHECK_FALSE(fpm_process_priority_on("process.priority_x = 1\npriority = 3\n"));
+  auto on = fpm_process_priority_on("[www]\n  process.priority = -5 ; nicer\n");
+  REQUIRE(on);
+  CHECK(on->line == 2);
+  CHECK(on->text == "process.priority = -5 ; nicer");
+  CHECK(fpm_process_priority_on("process.priority = ${PRIO}"));
+  CHECK(fpm_process_priority_on("process.priority="));
+}
+
 TEST_CASE("the slow-log gate is decided from kept files only", "[seccomp][config]") {
   const std::string pool = "etc/php/8.2/fpm/pool.d/www.conf";
   const std::string fpm = "usr/sbin/php-fpm8.2";
   FileTree off = tree_with({{pool, "[www]\n;request_slowlog_timeout = 0\n"},
                             {"opt/extra.conf", "request_slowlog_timeout = 5s\n"}});
   auto gates = config_gates(off, {pool}, {fpm, "usr/sbin/cron"});
-  REQUIRE(gates.size() == 1);  // cron has none
+  REQUIRE(gates.size() == 2);  // php-fpm's two; cron has none
   CHECK(gates[0].program == fpm);
   CHECK(gates[0].import == "ptrace");
   CHECK_FALSE(gates[0].enabled);  // opt/extra.conf says 5s, but it is not kept
   CHECK(gates[0].decided_by.find("1 read") != std::string::npos);
+  CHECK(gates[1].import == "setpriority");
+  CHECK_FALSE(gates[1].enabled);
 
   gates = config_gates(off, {pool, "opt/extra.conf"}, {fpm});
-  REQUIRE(gates.size() == 1);
+  REQUIRE(gates.size() == 2);
   CHECK(gates[0].enabled);
   CHECK(gates[0].decided_by == "opt/extra.conf:1: request_slowlog_timeout = 5s");
 
   CHECK(config_gates(off, {pool}, {"usr/sbin/cron"}).empty());
+}
+
+TEST_CASE("php-fpm's process.priority gate reads any kept text", "[seccomp][config]") {
+  const std::string fpm = "usr/sbin/php-fpm8.2";
+  FileTree tree =
+      tree_with({{"etc/php/8.2/fpm/php-fpm.conf", "[global]\n;process.priority = -19\n"},
+                 {"srv/fpm/site.cfg", "[www]\nprocess.priority = 5\n"}});
+  auto gates = config_gates(tree, {"etc/php/8.2/fpm/php-fpm.conf"}, {fpm});
+  REQUIRE(gates.size() == 2);
+  CHECK(gates[1].import == "setpriority");
+  CHECK_FALSE(gates[1].enabled);
+  // php-fpm -y takes its configuration from any path.
+  gates = config_gates(tree, {"etc/php/8.2/fpm/php-fpm.conf", "srv/fpm/site.cfg"}, {fpm});
+  REQUIRE(gates.size() == 2);
+  CHECK(gates[1].enabled);
+  CHECK(gates[1].decided_by == "srv/fpm/site.cfg:2: process.priority = 5");
 }
 
 TEST_CASE("worker_priority in nginx configuration, scripts and command lines",

@@ -1,6 +1,6 @@
 // libFuzzer target: any bytes read as text or as bytecode give identifiers only, each a
 // substring of the input, never a crash or a hang.
-// Build with -DIMGSTRIP_FUZZ=ON and clang; scripts/fuzz.sh runs fuzz_seccomp_python_names.
+// Build with -DIMGSTRIP_FUZZ=ON and clang; scripts/fuzz.sh runs fuzz_seccomp_script_names.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "seccomp/python_names.h"
+#include "seccomp/script_names.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);

@@ -1,4 +1,4 @@
-#include "seccomp/python_names.h"
+#include "seccomp/script_names.h"
 
 #include <algorithm>
 
@@ -10,11 +10,16 @@ namespace {
 
 constexpr uint64_t kFileLimit = uint64_t{64} << 20;  // larger files are data
 
-bool python_file(std::string_view path) {
-  return path.ends_with(".py") || path.ends_with(".pyc");
+bool script_file(std::string_view path) {
+  for (std::string_view s : {".py", ".pyc", ".php", ".phtml", ".inc"})
+    if (path.ends_with(s)) return true;
+  return false;
 }
 
-bool python_archive(std::string_view path) {
+// An archive Python imports from (a zip), or a PHP archive (its own format).
+bool code_archive(std::string_view path, std::string_view data) {
+  if (path.ends_with(".phar")) return true;
+  if (!data.starts_with("PK\x03\x04")) return false;
   for (std::string_view s : {".zip", ".egg", ".whl", ".pyz"})
     if (path.ends_with(s)) return true;
   return false;
@@ -55,12 +60,11 @@ void add_identifiers(std::string_view data, bool binary, std::set<std::string>& 
   }
 }
 
-PythonNames python_names(const FileTree& tree, const std::set<std::string>& kept,
+ScriptNames script_names(const FileTree& tree, const std::set<std::string>& kept,
                          const std::vector<std::string>& command_line) {
-  PythonNames out;
-  bool python =
-      std::any_of(kept.begin(), kept.end(), [](const std::string& p) { return python_file(p); });
-  if (!python) return out;
+  ScriptNames out;
+  if (std::none_of(kept.begin(), kept.end(), [](const std::string& p) { return script_file(p); }))
+    return out;
   std::set<std::string> names;
   for (const auto& k : kept) {
     std::string path = FileTree::normalize(k);
@@ -71,8 +75,8 @@ PythonNames python_names(const FileTree& tree, const std::set<std::string>& kept
     if (data.starts_with("\x7f"
                          "ELF"))
       continue;
-    if (data.starts_with("PK\x03\x04") && python_archive(path)) {
-      out.why_not = "/" + path + " is an archive Python imports from, not read";
+    if (code_archive(path, data)) {
+      out.why_not = "/" + path + " is an archive of code, not read";
       return out;
     }
     bool binary = data.find('\0') != std::string::npos;

@@ -1,4 +1,4 @@
-#include "seccomp/python_methods.h"
+#include "seccomp/named_functions.h"
 
 #include <elf.h>
 
@@ -18,7 +18,7 @@ namespace imgstrip {
 namespace {
 
 constexpr size_t kMaxName = 128;
-constexpr uint64_t kRecord = 32;  // sizeof(PyMethodDef) on LP64
+constexpr uint64_t kRecord = 32;  // sizeof(PyMethodDef), sizeof(zend_function_entry) on LP64
 
 // METH_VARARGS 0x1, KEYWORDS 0x2, NOARGS 0x4, O 0x8, CLASS 0x10, STATIC 0x20, COEXIST
 // 0x40, FASTCALL 0x80, STACKLESS 0x100, METHOD 0x200: one calling convention at least.
@@ -28,8 +28,8 @@ bool valid_flags(uint32_t f) {
 
 class Finder {
  public:
-  Finder(const ElfFile& elf, const std::vector<Function>& functions)
-      : elf_(elf), functions_(functions) {
+  Finder(const ElfFile& elf, const std::vector<Function>& functions, Interpreter by)
+      : elf_(elf), functions_(functions), by_(by) {
     for (const auto& s : elf.segments()) {
       if (s.type != PT_LOAD || s.memsz == 0) continue;
       loaded_.emplace_back(s.vaddr, s.vaddr + s.memsz);
@@ -52,9 +52,9 @@ class Finder {
     }
   }
 
-  PythonMethods run() {
-    PythonMethods out;
-    std::map<uint64_t, PythonMethod> records;  // by record address
+  NamedFunctions run() {
+    NamedFunctions out;
+    std::map<uint64_t, NamedFunction> records;  // by record address
     for (auto [at, value] : pointers_) {
       if (!is_start(value)) continue;
       if (auto m = record(at - 8)) records.emplace(at - 8, std::move(*m));
@@ -68,10 +68,10 @@ class Finder {
       uint64_t name = *word(r);
       names.insert(name);
       owner.emplace(name, m.function);
-      out.methods.push_back(m);
+      out.functions.push_back(m);
     }
-    std::sort(out.methods.begin(), out.methods.end(),
-              [](const PythonMethod& a, const PythonMethod& b) { return a.slot < b.slot; });
+    std::sort(out.functions.begin(), out.functions.end(),
+              [](const NamedFunction& a, const NamedFunction& b) { return a.slot < b.slot; });
     out.c_names = c_names(names, owner);
     return out;
   }
@@ -115,25 +115,35 @@ class Finder {
     }
     return std::nullopt;
   }
-  std::optional<PythonMethod> record(uint64_t r) const {
+  std::optional<NamedFunction> record(uint64_t r) const {
     auto name = word(r);
-    auto meth = word(r + 8);
-    auto flags = elf_.bytes_at(r + 16, 8);
-    auto doc = word(r + 24);
-    if (!name || !meth || !flags || flags->size() != 8 || !doc) return std::nullopt;
-    uint32_t f, pad;
-    std::memcpy(&f, flags->data(), 4);
-    std::memcpy(&pad, flags->data() + 4, 4);
-    if (!valid_flags(f) || pad != 0 || pointers_.count(r + 16) != 0) return std::nullopt;
-    if (*doc != 0 && !in_data(*doc)) return std::nullopt;
+    auto fn = word(r + 8);
+    auto third = word(r + 16);
+    auto fourth = word(r + 24);
+    if (!name || !fn || !third || !fourth) return std::nullopt;
+    if (by_ == Interpreter::Python) {
+      // ml_flags (int, padded) then ml_doc: null or a string.
+      auto flags = static_cast<uint32_t>(*third);
+      if (!valid_flags(flags) || (*third >> 32) != 0 || pointers_.count(r + 16) != 0)
+        return std::nullopt;
+      if (*fourth != 0 && !in_data(*fourth)) return std::nullopt;
+    } else {
+      // arg_info: data; num_args and flags (ZEND_ACC_*), two 32-bit words.
+      if (!in_data(*third) || pointers_.count(r + 24) != 0) return std::nullopt;
+      auto num_args = static_cast<uint32_t>(*fourth);
+      auto flags = static_cast<uint32_t>(*fourth >> 32);
+      if (num_args > 255 || flags >= (uint32_t{1} << 30)) return std::nullopt;
+    }
     auto text = identifier(*name);
     if (!text) return std::nullopt;
-    return PythonMethod{r + 8, *meth, std::move(*text)};
+    return NamedFunction{r + 8, *fn, std::move(*text), by_};
   }
   bool terminator(uint64_t r) const {
-    auto name = word(r);
-    auto meth = word(r + 8);
-    return name && meth && *name == 0 && *meth == 0;
+    for (uint64_t off = 0; off < kRecord; off += 8) {
+      auto w = word(r + off);
+      if (!w || *w != 0) return false;
+    }
+    return true;
   }
 
   std::vector<std::string> c_names(const std::set<uint64_t>& names,
@@ -205,6 +215,7 @@ class Finder {
 
   const ElfFile& elf_;
   const std::vector<Function>& functions_;
+  const Interpreter by_;
   std::vector<std::pair<uint64_t, uint64_t>> loaded_;
   std::vector<const ElfSegment*> data_;
   std::unordered_map<uint64_t, uint64_t> pointers_;  // data word -> address it holds
@@ -212,30 +223,39 @@ class Finder {
 
 }  // namespace
 
-bool uses_python_api(const ElfFile& elf) {
-  static const std::unordered_set<std::string_view> api = {"PyModule_Create2",
-                                                           "PyModuleDef_Init",
-                                                           "PyModule_FromDefAndSpec2",
-                                                           "PyType_FromSpec",
-                                                           "PyType_FromSpecWithBases",
-                                                           "PyType_FromModuleAndSpec",
-                                                           "PyType_FromMetaclass",
-                                                           "PyType_Ready",
-                                                           "PyModule_AddFunctions",
-                                                           "PyCFunction_NewEx",
-                                                           "PyCMethod_New",
-                                                           "PyDescr_NewMethod"};
-  for (const auto& s : elf.symbols(SymbolTable::Dynamic))
-    if (api.count(s.name) != 0) return true;
-  return false;
+std::optional<Interpreter> interpreter_api(const ElfFile& elf) {
+  static const std::unordered_set<std::string_view> python = {"PyModule_Create2",
+                                                              "PyModuleDef_Init",
+                                                              "PyModule_FromDefAndSpec2",
+                                                              "PyType_FromSpec",
+                                                              "PyType_FromSpecWithBases",
+                                                              "PyType_FromModuleAndSpec",
+                                                              "PyType_FromMetaclass",
+                                                              "PyType_Ready",
+                                                              "PyModule_AddFunctions",
+                                                              "PyCFunction_NewEx",
+                                                              "PyCMethod_New",
+                                                              "PyDescr_NewMethod"};
+  static const std::unordered_set<std::string_view> php = {
+      "zend_register_functions",      "zend_register_internal_class_ex",
+      "zend_register_internal_class", "zend_register_internal_interface",
+      "zend_startup_module_ex",       "zend_register_module_ex"};
+  for (const auto& s : elf.symbols(SymbolTable::Dynamic)) {
+    if (python.count(s.name) != 0) return Interpreter::Python;
+    if (php.count(s.name) != 0) return Interpreter::Php;
+    // A PHP extension: the engine registers the functions of the module get_module returns.
+    if (s.name == "get_module" && s.defined()) return Interpreter::Php;
+  }
+  return std::nullopt;
 }
 
-PythonMethods find_python_methods(const ElfFile& elf, const std::vector<Function>& functions) {
-  if (!uses_python_api(elf)) return {};
-  return Finder(elf, functions).run();
+NamedFunctions find_named_functions(const ElfFile& elf, const std::vector<Function>& functions) {
+  auto by = interpreter_api(elf);
+  if (!by) return {};
+  return Finder(elf, functions, *by).run();
 }
 
-bool python_protocol_name(std::string_view name) {
+bool protocol_name(std::string_view name) {
   return name.size() > 4 && name.starts_with("__") && name.ends_with("__");
 }
 

@@ -11,9 +11,9 @@
 #include "fs/content_store.h"
 #include "seccomp/analysis_cache.h"
 #include "seccomp/analysis_codec.h"
+#include "seccomp/named_functions.h"
 #include "seccomp/profile.h"
-#include "seccomp/python_methods.h"
-#include "seccomp/python_names.h"
+#include "seccomp/script_names.h"
 #include "seccomp_test_util.h"
 
 using namespace imgstrip;
@@ -62,8 +62,8 @@ std::string stub_flags(const fs::path& dir) {
   return "-L'" + dir.string() + "' -lpystub -Wl,-rpath,'" + dir.string() + "'";
 }
 
-bool has_name(const std::vector<PythonMethod>& m, std::string_view name) {
-  return std::any_of(m.begin(), m.end(), [&](const PythonMethod& x) { return x.name == name; });
+bool has_name(const std::vector<NamedFunction>& m, std::string_view name) {
+  return std::any_of(m.begin(), m.end(), [&](const NamedFunction& x) { return x.name == name; });
 }
 
 void check_gating(const SyscallAnalysis& all, const SyscallAnalysis& gated) {
@@ -74,10 +74,10 @@ void check_gating(const SyscallAnalysis& all, const SyscallAnalysis& gated) {
   CHECK(allows(gated, "chroot"));             // named by Python code
   CHECK(allows(gated, "syncfs"));             // looked up by name from C
   CHECK_FALSE(allows(gated, "sethostname"));  // named by nothing but its own error message
-  REQUIRE(gated.python_left_out.size() == 1);
-  CHECK(gated.python_left_out[0].names == std::vector<std::string>{"x_sethostname"});
-  CHECK(gated.python_left_out[0].methods == 3);
-  CHECK(all.python_left_out.empty());
+  REQUIRE(gated.named_left_out.size() == 1);
+  CHECK(gated.named_left_out[0].names == std::vector<std::string>{"x_sethostname"});
+  CHECK(gated.named_left_out[0].methods == 3);
+  CHECK(all.named_left_out.empty());
 }
 
 }  // namespace
@@ -89,16 +89,15 @@ TEST_CASE("python methods of a position-independent extension module, gated by n
   auto so = compile(tmp.path(), "mod.cpython-311-x86_64-linux-gnu.so", kModule,
                     "-O2 -shared -fPIC " + stub_flags(tmp.path()));
   ObjectAnalysis o = analyze_file(so);
-  REQUIRE(o.python.methods.size() == 3);
-  CHECK(has_name(o.python.methods, "x_chroot"));
-  CHECK(std::binary_search(o.python.c_names.begin(), o.python.c_names.end(), "x_syncfs"));
-  CHECK_FALSE(
-      std::binary_search(o.python.c_names.begin(), o.python.c_names.end(), "x_sethostname"));
-  CHECK_FALSE(std::binary_search(o.python.c_names.begin(), o.python.c_names.end(), "x_chroot"));
+  REQUIRE(o.named.functions.size() == 3);
+  CHECK(has_name(o.named.functions, "x_chroot"));
+  CHECK(std::binary_search(o.named.c_names.begin(), o.named.c_names.end(), "x_syncfs"));
+  CHECK_FALSE(std::binary_search(o.named.c_names.begin(), o.named.c_names.end(), "x_sethostname"));
+  CHECK_FALSE(std::binary_search(o.named.c_names.begin(), o.named.c_names.end(), "x_chroot"));
 
   SyscallAnalysis all = analyze_host({}, {}, {so});
   SeccompOptions options;
-  options.python_names = std::set<std::string>{"x_chroot", "os", "path"};
+  options.script_names = std::set<std::string>{"x_chroot", "os", "path"};
   SyscallAnalysis gated = analyze_host({}, options, {so});
   INFO(explain_text(gated));
   check_gating(all, gated);
@@ -112,10 +111,10 @@ int main(int argc, char** argv) { call_syncfs(argv); return PyInit_mod() != 0; }
 )",
                      "-O2 -no-pie -fno-pie " + stub_flags(tmp.path()));
   ObjectAnalysis o = analyze_file(exe);
-  REQUIRE(o.python.methods.size() == 3);
+  REQUIRE(o.named.functions.size() == 3);
   SyscallAnalysis all = analyze_host({exe});
   SeccompOptions options;
-  options.python_names = std::set<std::string>{"x_chroot"};
+  options.script_names = std::set<std::string>{"x_chroot"};
   SyscallAnalysis gated = analyze_host({exe}, options);
   INFO(explain_text(gated));
   check_gating(all, gated);
@@ -132,7 +131,7 @@ static long o_b(void) { return getppid(); }
 Opt opts[] = {{"alpha", (void*)o_a, 1, "a"}, {"beta", (void*)o_b, 4, 0}, {0, 0, 0, 0}};
 )",
                     "-O2 -shared -fPIC");
-  CHECK(analyze_file(so).python.methods.empty());
+  CHECK(analyze_file(so).named.functions.empty());
 }
 
 TEST_CASE("identifiers of kept files, in text and in bytecode", "[seccomp][python]") {
@@ -170,22 +169,20 @@ TEST_CASE("identifiers of kept files, in text and in bytecode", "[seccomp][pytho
       "ELF not read");
   add("usr/lib/python3/dist-packages/x.egg", "PK\x03\x04...");
   std::set<std::string> kept = {"app/app.py", "app/templates/page.html", "usr/bin/python3"};
-  PythonNames n = python_names(tree, kept, {"python3", "-c", "import os; os.chroot('/')"});
+  ScriptNames n = script_names(tree, kept, {"python3", "-c", "import os; os.chroot('/')"});
   REQUIRE(n.names);
   for (const char* s : {"os", "nice", "isoformat", "chroot", "value"}) {
     INFO(s);
     CHECK(n.names->count(s) == 1);
   }
   CHECK(n.names->count("ELF") == 0);
-  // No Python code kept: nothing to gate.
-  CHECK_FALSE(python_names(tree, {"app/templates/page.html"}, {}).names);
+  // No script kept: nothing to gate.
+  CHECK_FALSE(script_names(tree, {"app/templates/page.html"}, {}).names);
   // An archive Python imports from hides its code: not gated, and why.
   kept.insert("usr/lib/python3/dist-packages/x.egg");
-  PythonNames hidden = python_names(tree, kept, {});
+  ScriptNames hidden = script_names(tree, kept, {});
   CHECK_FALSE(hidden.names);
-  CHECK(hidden.why_not ==
-        "/usr/lib/python3/dist-packages/x.egg is an archive Python imports "
-        "from, not read");
+  CHECK(hidden.why_not == "/usr/lib/python3/dist-packages/x.egg is an archive of code, not read");
 }
 
 TEST_CASE("Debian's python3.11: its method tables and the names its C code looks up",
@@ -194,14 +191,14 @@ TEST_CASE("Debian's python3.11: its method tables and the names its C code looks
   fs::path python = "/usr/bin/python3.11";
   REQUIRE(fs::exists(python));
   ObjectAnalysis o = analyze_file(python);
-  INFO(o.python.methods.size() << " methods, " << o.python.c_names.size() << " C names");
-  CHECK(o.python.methods.size() > 1000);
+  INFO(o.named.functions.size() << " methods, " << o.named.c_names.size() << " C names");
+  CHECK(o.named.functions.size() > 1000);
   for (const char* m : {"setpriority", "fork", "chroot", "sched_setaffinity", "setsockopt"}) {
     INFO(m);
-    CHECK(has_name(o.python.methods, m));
+    CHECK(has_name(o.named.functions, m));
   }
   auto c_name = [&](const char* n) {
-    return std::binary_search(o.python.c_names.begin(), o.python.c_names.end(), n);
+    return std::binary_search(o.named.c_names.begin(), o.named.c_names.end(), n);
   };
   CHECK(c_name("fileno"));  // _PyObject_CallMethod(fd, &_Py_ID(fileno)) and the like
   CHECK(c_name("__enter__"));
@@ -211,4 +208,47 @@ TEST_CASE("Debian's python3.11: its method tables and the names its C code looks
   CHECK_FALSE(c_name("sched_setaffinity"));
   // The cache keeps them.
   CHECK(analysis_to_json(decode_analysis(encode_analysis(o))) == analysis_to_json(o));
+}
+
+TEST_CASE("PHP functions of an extension, gated by name, case-insensitively", "[seccomp][php]") {
+  TempDir tmp;
+  compile(tmp.path(), "libphpstub.so", R"(
+int zend_register_functions(void* s, const void* f, void* t, int type) { return f != 0; }
+int zend_parse_parameters(unsigned n, const char* spec, ...) { return spec != 0; }
+)",
+          "-O2 -shared -fPIC -Wl,-soname,libphpstub.so");
+  auto so = compile(tmp.path(), "posixish.so", R"C(
+#include <sys/syscall.h>
+#include <unistd.h>
+typedef struct { const char* fname; void* handler; const void* arg_info; unsigned num_args; unsigned flags; } FunctionEntry;
+typedef struct { long a, b; } ArgInfo;
+static const ArgInfo info_one[2] = {{1, 0}, {0, 0}};
+int zend_register_functions(void*, const void*, void*, int);
+static void zif_x_setpgid(void* ex, void* rv) { syscall(SYS_setpgid, 0, 0); }
+static void zif_x_mknod(void* ex, void* rv) { syscall(SYS_mknodat, -100, "x", 0, 0); }
+static const FunctionEntry functions[] = {
+    {"x_setpgid", (void*)zif_x_setpgid, info_one, 1, 0},
+    {"x_mknod", (void*)zif_x_mknod, info_one, 1, 0},
+    {0, 0, 0, 0, 0}};
+typedef struct { long size; const FunctionEntry* functions; } ModuleEntry;
+static ModuleEntry module = {sizeof(ModuleEntry), functions};
+ModuleEntry* get_module(void) { return &module; }
+int startup(void) { return zend_register_functions(0, functions, 0, 1); }
+)C",
+                    "-O2 -shared -fPIC -L'" + tmp.path().string() + "' -lphpstub -Wl,-rpath,'" +
+                        tmp.path().string() + "'");
+  ObjectAnalysis o = analyze_file(so);
+  REQUIRE(o.named.functions.size() == 2);
+  CHECK(o.named.functions[0].by == Interpreter::Php);
+  SyscallAnalysis all = analyze_host({}, {}, {so});
+  CHECK(allows(all, "setpgid"));
+  CHECK(allows(all, "mknodat"));
+  SeccompOptions options;
+  options.script_names = std::set<std::string>{"X_SetPgid", "echo"};  // PHP: any case
+  SyscallAnalysis gated = analyze_host({}, options, {so});
+  INFO(explain_text(gated));
+  CHECK(allows(gated, "setpgid"));
+  CHECK_FALSE(allows(gated, "mknodat"));
+  REQUIRE(gated.named_left_out.size() == 1);
+  CHECK(gated.named_left_out[0].names == std::vector<std::string>{"x_mknod"});
 }

@@ -1,0 +1,37 @@
+// The names an image's scripts can call, read from the kept files: every identifier of
+// every kept file that is not an ELF object (sources, bytecode, templates, configuration:
+// PHP includes any file), and of the image's command line. A Python or PHP builtin whose
+// name is none of these, nor one the runtime's own C code holds (named_functions.h), is
+// not called: the interpreter finds a builtin by the name code spells. A name computed at
+// run time from pieces (getattr(os, "set" + x), $f = "proc_" . $x) is the exception this
+// cannot see; the report lists what was left out, so that such an application can be
+// stripped with the name in a kept file.
+#pragma once
+
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "fs/tree.h"
+
+namespace imgstrip {
+
+// The identifiers of `data` into `out`. Bytecode runs strings into their neighbours
+// (marshal's type bytes are letters, and so are some lengths): in `binary` data each run
+// is also split at the letters marshal uses as string types.
+void add_identifiers(std::string_view data, bool binary, std::set<std::string>& out);
+
+struct ScriptNames {
+  std::optional<std::set<std::string>> names;  // unset: not gated
+  std::string why_not;                         // when unset, and Python code is kept
+};
+
+// No kept Python or PHP script: unset, nothing to gate. A kept archive an interpreter
+// loads code from (*.zip, *.egg, *.whl, *.pyz, *.phar) hides its code from this reading:
+// unset, with why.
+ScriptNames script_names(const FileTree& tree, const std::set<std::string>& kept,
+                         const std::vector<std::string>& command_line);
+
+}  // namespace imgstrip
