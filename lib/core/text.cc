@@ -29,4 +29,11 @@ std::string ascii_lower(std::string_view text) {
   return out;
 }
 
+std::string_view trim_line(std::string_view text) {
+  constexpr std::string_view kBlank = " \t\r";
+  size_t b = text.find_first_not_of(kBlank);
+  if (b == std::string_view::npos) return {};
+  return text.substr(b, text.find_last_not_of(kBlank) - b + 1);
+}
+
 }  // namespace imgstrip

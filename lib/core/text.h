@@ -17,6 +17,10 @@ bool has_control(std::string_view text);
 // `text` with ASCII letters in lower case (HTTP header names, auth schemes).
 std::string ascii_lower(std::string_view text);
 
+// `text` without the spaces, tabs and carriage returns at its ends: a line of a
+// configuration file, written on any system.
+std::string_view trim_line(std::string_view text);
+
 // An ASCII identifier's characters (C, Python): a letter or '_' starts one, digits follow.
 constexpr bool identifier_start(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';

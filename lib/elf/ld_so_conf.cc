@@ -8,6 +8,8 @@
 #include "core/error.h"
 #include "core/path.h"
 
+#include "core/text.h"
+
 namespace imgstrip {
 namespace {
 
@@ -24,16 +26,6 @@ std::vector<std::string> split_path(std::string_view path) {
     i = j + 1;
   }
   return parts;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) {
-    s.remove_prefix(1);
-  }
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) {
-    s.remove_suffix(1);
-  }
-  return s;
 }
 
 std::string join_dirs(std::string_view a, std::string_view b) {
@@ -82,15 +74,15 @@ struct ConfReader {
       std::string_view line = rest.substr(0, nl);
       rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
       if (size_t hash = line.find('#'); hash != std::string_view::npos) line = line.substr(0, hash);
-      line = trim(line);
+      line = trim_line(line);
       if (line.empty()) continue;
       if (line.substr(0, 8) == "include " || line.substr(0, 8) == "include\t") {
         // ldconfig accepts several patterns on one include line.
-        std::string_view pats = trim(line.substr(8));
+        std::string_view pats = trim_line(line.substr(8));
         while (!pats.empty()) {
           size_t sp = pats.find_first_of(" \t");
           std::string_view pat = pats.substr(0, sp);
-          pats = sp == std::string_view::npos ? std::string_view() : trim(pats.substr(sp));
+          pats = sp == std::string_view::npos ? std::string_view() : trim_line(pats.substr(sp));
           for (auto& file : glob_in(fs, pat, dir))
             read(file, depth + 1);
         }
@@ -99,7 +91,7 @@ struct ConfReader {
       if (line.substr(0, 6) == "hwcap " || line.substr(0, 6) == "hwcap\t") continue;
       std::string_view d = line;
       if (size_t eq = d.find('='); eq != std::string_view::npos) d = d.substr(0, eq);  // libc5 type
-      std::string norm_dir = lexical_normal(trim(d));
+      std::string norm_dir = lexical_normal(trim_line(d));
       if (seen_dirs.insert(norm_dir).second) dirs.push_back(norm_dir);
     }
     active.erase(norm);
@@ -198,7 +190,7 @@ std::vector<std::string> musl_path_dirs(const RootFs& fs, std::string_view inter
   std::string_view rest = *text;
   while (!rest.empty()) {
     size_t sep = rest.find_first_of(":\n");
-    std::string_view d = trim(rest.substr(0, sep));
+    std::string_view d = trim_line(rest.substr(0, sep));
     rest = sep == std::string_view::npos ? std::string_view() : rest.substr(sep + 1);
     if (!d.empty()) dirs.push_back(lexical_normal(d));
   }

@@ -7,17 +7,10 @@
 #include <set>
 
 #include "core/path.h"
+#include "core/text.h"
 
 namespace imgstrip {
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
-    s.remove_suffix(1);
-  return s;
-}
 
 bool path_char(char c) {
   unsigned char u = static_cast<unsigned char>(c);
@@ -48,7 +41,7 @@ void each_line(std::string_view text, Fn fn) {
 // pipe, list or background operator outside quotes (`>&2` is a redirection). Its words
 // are text ("Run mysql_upgrade", "cd '$basedir' ; perl mariadb-test-run.pl"), not commands.
 bool message_line(std::string_view line) {
-  std::string_view t = trim(line);
+  std::string_view t = trim_line(line);
   auto first = t.substr(0, t.find_first_of(" \t"));
   if (first != "echo" && first != "printf") return false;
   char quote = 0;
@@ -84,12 +77,12 @@ std::optional<Shebang> parse_shebang(std::string_view head) {
   if (!head.starts_with("#!")) return std::nullopt;
   std::string_view line = head.substr(2);
   if (size_t nl = head.find('\n'); nl != std::string_view::npos) line = head.substr(2, nl - 2);
-  line = trim(line);
+  line = trim_line(line);
   if (line.empty()) return std::nullopt;
   size_t end = line.find_first_of(" \t");
   Shebang s;
   s.interpreter = std::string(line.substr(0, end));
-  if (end != std::string_view::npos) s.argument = std::string(trim(line.substr(end)));
+  if (end != std::string_view::npos) s.argument = std::string(trim_line(line.substr(end)));
   return s;
 }
 
@@ -97,7 +90,7 @@ std::optional<std::string> env_program(const Shebang& shebang) {
   if (base_name(shebang.interpreter) != "env") return std::nullopt;
   std::string_view rest = shebang.argument;
   while (!rest.empty()) {
-    rest = trim(rest);
+    rest = trim_line(rest);
     size_t end = rest.find_first_of(" \t");
     std::string_view word = rest.substr(0, end);
     rest = end == std::string_view::npos ? std::string_view() : rest.substr(end);
@@ -129,7 +122,7 @@ bool has_glob(std::string_view path) {
 std::vector<TextRef> absolute_paths(std::string_view text) {
   std::vector<TextRef> out;
   each_line(text, [&](std::string_view line, size_t number) {
-    std::string_view t = trim(line);
+    std::string_view t = trim_line(line);
     if (t.starts_with('#') || t.starts_with(';') || t.starts_with("//")) return;
     for (size_t i = 0; i < line.size(); ++i) {
       if (line[i] != '/') continue;
@@ -158,13 +151,13 @@ struct HereDoc {
 };
 
 std::optional<HereDoc> cat_here_doc(std::string_view line) {
-  std::string_view t = trim(line);
+  std::string_view t = trim_line(line);
   if (t.substr(0, t.find_first_of(" \t")) != "cat") return std::nullopt;
   size_t at = t.find("<<");
   if (at == std::string_view::npos || t.substr(at).starts_with("<<<")) return std::nullopt;
   std::string_view rest = t.substr(at + 2);
   if (rest.starts_with('-')) rest.remove_prefix(1);
-  rest = trim(rest);
+  rest = trim_line(rest);
   HereDoc doc;
   if (!rest.empty() && (rest.front() == '\'' || rest.front() == '"')) {
     size_t close = rest.find(rest.front(), 1);
@@ -183,11 +176,11 @@ std::optional<HereDoc> cat_here_doc(std::string_view line) {
 
 // The word after `for` or `select` names a variable: `for dir in "$@"`, `for f; do`.
 bool loop_variable(std::string_view before, std::string_view after) {
-  before = trim(before);
+  before = trim_line(before);
   if (!(before == "for" || before.ends_with(" for") || before.ends_with(";for") ||
         before == "select" || before.ends_with(" select")))
     return false;
-  after = trim(after);
+  after = trim_line(after);
   return after.empty() || after.starts_with(';') || after == "in" || after.starts_with("in ") ||
          after.starts_with("in\t");
 }

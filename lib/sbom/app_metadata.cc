@@ -3,16 +3,10 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
+#include "core/text.h"
+
 namespace imgstrip {
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
-    s.remove_suffix(1);
-  return s;
-}
 
 std::vector<std::string_view> lines(std::string_view text) {
   std::vector<std::string_view> out;
@@ -52,9 +46,9 @@ std::optional<NamedVersion> parse_package_json(std::string_view text) {
 std::optional<NamedVersion> parse_python_metadata(std::string_view text) {
   NamedVersion nv;
   for (std::string_view line : lines(text)) {
-    if (trim(line).empty()) break;  // the headers end at the first blank line
-    if (line.starts_with("Name:") && nv.name.empty()) nv.name = trim(line.substr(5));
-    if (line.starts_with("Version:") && nv.version.empty()) nv.version = trim(line.substr(8));
+    if (trim_line(line).empty()) break;  // the headers end at the first blank line
+    if (line.starts_with("Name:") && nv.name.empty()) nv.name = trim_line(line.substr(5));
+    if (line.starts_with("Version:") && nv.version.empty()) nv.version = trim_line(line.substr(8));
   }
   if (!sane(nv.name) || !sane(nv.version)) return std::nullopt;
   return nv;
@@ -63,12 +57,12 @@ std::optional<NamedVersion> parse_python_metadata(std::string_view text) {
 std::optional<NamedVersion> parse_pom_properties(std::string_view text) {
   NamedVersion nv;
   for (std::string_view line : lines(text)) {
-    line = trim(line);
+    line = trim_line(line);
     if (line.empty() || line.front() == '#' || line.front() == '!') continue;
     size_t eq = line.find_first_of("=:");
     if (eq == std::string_view::npos) continue;
-    std::string_view key = trim(line.substr(0, eq));
-    std::string_view value = trim(line.substr(eq + 1));
+    std::string_view key = trim_line(line.substr(0, eq));
+    std::string_view value = trim_line(line.substr(eq + 1));
     if (key == "groupId") nv.group = value;
     if (key == "artifactId") nv.name = value;
     if (key == "version") nv.version = value;
@@ -80,11 +74,11 @@ std::optional<NamedVersion> parse_pom_properties(std::string_view text) {
 OsRelease parse_os_release(std::string_view text) {
   OsRelease os;
   for (std::string_view line : lines(text)) {
-    line = trim(line);
+    line = trim_line(line);
     size_t eq = line.find('=');
     if (line.empty() || line.front() == '#' || eq == std::string_view::npos) continue;
     std::string_view key = line.substr(0, eq);
-    std::string_view value = trim(line.substr(eq + 1));
+    std::string_view value = trim_line(line.substr(eq + 1));
     if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') &&
         value.back() == value.front()) {
       value = value.substr(1, value.size() - 2);

@@ -4,20 +4,13 @@
 
 #include <fmt/format.h>
 
+#include "core/path.h"
 #include "core/text.h"
 #include "elf/elf_header.h"
 
 namespace imgstrip {
 
 namespace {
-
-constexpr std::string_view kSpace = " \t\r";
-
-std::string_view trim(std::string_view s) {
-  size_t b = s.find_first_not_of(kSpace);
-  if (b == std::string_view::npos) return {};
-  return s.substr(b, s.find_last_not_of(kSpace) - b + 1);
-}
 
 // php-fpm reads "0", "0s", "0m", "0h", "0d" (and any number of zeros) as off.
 bool zero_duration(std::string_view v) {
@@ -28,35 +21,22 @@ bool zero_duration(std::string_view v) {
   return !v.empty() && std::all_of(v.begin(), v.end(), [](char c) { return c == '0'; });
 }
 
-bool word_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-}
-
-std::string_view base_name_of(std::string_view path) {
-  size_t slash = path.rfind('/');
-  return slash == std::string_view::npos ? path : path.substr(slash + 1);
-}
-
-}  // namespace
-
-namespace {
-
 // The first line of a php-fpm configuration setting `key` to a value `on` accepts.
 template <typename On>
 std::optional<ConfigLine> fpm_setting(std::string_view conf, std::string_view key, On on) {
   size_t number = 0;
   while (!conf.empty()) {
     size_t nl = conf.find('\n');
-    std::string_view line = trim(conf.substr(0, nl));
+    std::string_view line = trim_line(conf.substr(0, nl));
     conf = nl == std::string_view::npos ? std::string_view{} : conf.substr(nl + 1);
     ++number;
     if (line.empty() || line.front() == ';' || line.front() == '#' || line.front() == '[') continue;
     size_t eq = line.find('=');
     if (eq == std::string_view::npos) continue;
-    if (trim(line.substr(0, eq)) != key) continue;
-    std::string_view value = trim(line.substr(eq + 1));
+    if (trim_line(line.substr(0, eq)) != key) continue;
+    std::string_view value = trim_line(line.substr(eq + 1));
     if (size_t comment = value.find(';'); comment != std::string_view::npos)
-      value = trim(value.substr(0, comment));
+      value = trim_line(value.substr(0, comment));
     if (on(value)) return ConfigLine{number, std::string(line)};
   }
   return std::nullopt;
@@ -77,13 +57,14 @@ std::optional<ConfigLine> nginx_worker_priority_on(std::string_view text) {
   std::optional<ConfigLine> out;
   for_each_line(text, [&](std::string_view raw, size_t number) {
     if (out) return;
-    std::string_view line = trim(raw);
+    std::string_view line = trim_line(raw);
     if (line.empty() || line.front() == '#') return;
     constexpr std::string_view kName = "worker_priority";
     for (size_t at = line.find(kName); at != std::string_view::npos;
          at = line.find(kName, at + 1)) {
       size_t end = at + kName.size();
-      if ((at == 0 || !word_char(line[at - 1])) && (end == line.size() || !word_char(line[end]))) {
+      if ((at == 0 || !identifier_char(line[at - 1])) &&
+          (end == line.size() || !identifier_char(line[end]))) {
         out = ConfigLine{number, std::string(line)};
         return;
       }
@@ -170,7 +151,7 @@ std::vector<ConfigGate> config_gates(const FileTree& tree, const std::set<std::s
   for (const GateRule& rule : kRules) {
     std::vector<ConfigGate> gates;
     for (const auto& p : programs)
-      if (base_name_of(p).starts_with(rule.program))
+      if (base_name(p).starts_with(rule.program))
         gates.push_back({p, std::string(rule.import), std::string(rule.what), false, ""});
     if (gates.empty()) continue;
     decide(rule, tree, kept, command_line, gates);
