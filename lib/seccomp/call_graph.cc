@@ -251,15 +251,20 @@ void Graph::gate_named_functions() {
     const GraphObject& g = objs_[o];
     const auto& methods = g.analysis->named.functions;
     if (!g.script_names || methods.empty()) continue;
-    auto& folded = lower[g.script_names.get()];
-    if (folded.empty()) {
-      for (const auto& n : *g.script_names)
-        folded.insert(ascii_lower(n));
-    }
     std::set<std::string> names;
     for (const auto& m : methods) {
-      bool named = m.by == Interpreter::Php ? folded.count(ascii_lower(m.name)) != 0
-                                            : g.script_names->count(m.name) != 0;
+      const std::set<std::string>& pool = g.script_names->of(m.by);
+      bool named = false;
+      if (m.by == Interpreter::Php) {
+        auto& folded = lower[&pool];
+        if (folded.empty()) {
+          for (const auto& n : pool)
+            folded.insert(ascii_lower(n));
+        }
+        named = folded.count(ascii_lower(m.name)) != 0;
+      } else {
+        named = pool.count(m.name) != 0;
+      }
       if (named || protocol_name(m.name)) continue;
       cut_slots_[o].insert(m.slot);
       names.insert(m.name);

@@ -37,7 +37,7 @@ struct GraphObject {
   // The names the image's scripts can call (named_functions.h): a function called by name
   // that is not among them (nor a protocol's __name__) is not called. Null: every such
   // function counts, like any function address in data.
-  std::shared_ptr<const std::set<std::string>> script_names;
+  std::shared_ptr<const CalledNames> script_names;
 };
 
 // Functions called by name that nothing kept names, per object.

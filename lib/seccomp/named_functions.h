@@ -18,6 +18,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -43,6 +44,15 @@ struct NamedFunctions {
   // those that only the records point to, or that only the function's own code names
   // (Argument Clinic's error messages: _PyArg_CheckPositional("setpriority", ...)).
   std::vector<std::string> c_names;  // sorted, unique
+};
+
+// The names each runtime's scripts can call (script_names.h).
+struct CalledNames {
+  std::set<std::string> python;
+  std::set<std::string> php;
+  const std::set<std::string>& of(Interpreter by) const {
+    return by == Interpreter::Php ? php : python;
+  }
 };
 
 // The runtime whose C API `elf` uses to register functions, if any.

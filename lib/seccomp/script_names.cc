@@ -25,7 +25,47 @@ bool code_archive(std::string_view path, std::string_view data) {
   return false;
 }
 
+// A file PHP reads settings from, some of them names of functions it calls: its ini files
+// (php.ini, conf.d, per-directory .user.ini) and FPM's pool files.
+bool php_configuration(std::string_view path) {
+  return path.starts_with("etc/php") || path.ends_with(".ini") || base_name(path) == ".htaccess";
+}
+
+// Settings a web server hands to PHP: nginx's `fastcgi_param PHP_VALUE "a=b\n c=d";`
+// (FastCGI's names are upper case; to the semicolon, over lines) and Apache's `php_value a
+// b` (to the end of the line, with continuations).
+void add_server_php_settings(std::string_view data, std::set<std::string>& out) {
+  std::string lower = ascii_lower(data);
+  for (size_t at = lower.find("php_"); at != std::string::npos; at = lower.find("php_", at + 4)) {
+    std::string_view rest = std::string_view(lower).substr(at + 4);
+    if (!rest.starts_with("value") && !rest.starts_with("admin_value") &&
+        !rest.starts_with("flag") && !rest.starts_with("admin_flag"))
+      continue;
+    size_t end = at;
+    while (end < data.size() && (data[end] != '\n' || data[end - 1] == '\\'))
+      ++end;
+    if (data.substr(at, 4) == "PHP_")
+      end = std::max(end, std::min(data.find(';', at), data.size()));
+    add_identifiers(data.substr(at, end - at), false, out);
+  }
+}
+
 }  // namespace
+
+void add_php_identifiers(std::string_view path, std::string_view data, std::set<std::string>& out) {
+  if (php_configuration(path)) {
+    add_identifiers(data, false, out);
+    return;
+  }
+  // What precedes the first open tag is output, never run; after it, code and output
+  // alternate, and a closing tag in a comment or string is not one: all of it counts.
+  size_t open = data.find("<?");
+  if (open != std::string_view::npos) {
+    add_identifiers(data.substr(open), false, out);
+    return;
+  }
+  add_server_php_settings(data, out);
+}
 
 void add_identifiers(std::string_view data, bool binary, std::set<std::string>& out) {
   size_t i = 0;
@@ -65,7 +105,7 @@ ScriptNames script_names(const FileTree& tree, const std::set<std::string>& kept
   ScriptNames out;
   if (std::none_of(kept.begin(), kept.end(), [](const std::string& p) { return script_file(p); }))
     return out;
-  std::set<std::string> names;
+  CalledNames names;
   for (const auto& k : kept) {
     std::string path = FileTree::normalize(k);
     const Entry* e = tree.find(path);
@@ -80,10 +120,13 @@ ScriptNames script_names(const FileTree& tree, const std::set<std::string>& kept
       return out;
     }
     bool binary = data.find('\0') != std::string::npos;
-    add_identifiers(data, binary, names);
+    add_identifiers(data, binary, names.python);
+    add_php_identifiers(path, data, names.php);
   }
-  for (const auto& word : command_line)
-    add_identifiers(word, false, names);
+  for (const auto& word : command_line) {
+    add_identifiers(word, false, names.python);
+    add_identifiers(word, false, names.php);
+  }
   out.names = std::move(names);
   return out;
 }

@@ -74,11 +74,14 @@ SyscallAnalysis analyze_syscalls(const RootFs& fs, const ElfClosure& closure,
     return !o.parent.has_value() && !dlopened.count(o.path);
   };
 
-  std::shared_ptr<std::set<std::string>> script_names;
+  std::shared_ptr<CalledNames> script_names;
   if (options.script_names) {
-    script_names = std::make_shared<std::set<std::string>>(*options.script_names);
-    for (const auto& r : results)
-      if (r) script_names->insert(r->named.c_names.begin(), r->named.c_names.end());
+    script_names = std::make_shared<CalledNames>(*options.script_names);
+    for (const auto& r : results) {
+      if (!r) continue;
+      script_names->python.insert(r->named.c_names.begin(), r->named.c_names.end());
+      script_names->php.insert(r->named.c_names.begin(), r->named.c_names.end());
+    }
   }
 
   std::vector<GraphObject> graph;

@@ -28,10 +28,10 @@ struct SeccompOptions {
   // Real path of an object -> imported functions whose calls from it are not followed
   // (GraphObject::cut_imports).
   std::map<std::string, std::vector<std::string>> cut_imports;
-  // The identifiers of the image's kept scripts, templates and command line, to which the
-  // analysis adds the names the runtimes' own C code holds (GraphObject::script_names).
-  // Unset: functions called by name are not gated.
-  std::optional<std::set<std::string>> script_names;
+  // The names the image's kept scripts, templates, configuration and command line can
+  // call (script_names.h), to which the analysis adds the names the runtimes' own C code
+  // holds (GraphObject::script_names). Unset: functions called by name are not gated.
+  std::optional<CalledNames> script_names;
   size_t max_file_size = size_t{1} << 30;
   unsigned jobs = 0;  // analysis threads; 0: one per core
 };

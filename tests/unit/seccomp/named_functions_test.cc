@@ -97,7 +97,7 @@ TEST_CASE("python methods of a position-independent extension module, gated by n
 
   SyscallAnalysis all = analyze_host({}, {}, {so});
   SeccompOptions options;
-  options.script_names = std::set<std::string>{"x_chroot", "os", "path"};
+  options.script_names = CalledNames{{"x_chroot", "os", "path"}, {"x_syncfs", "x_sethostname"}};
   SyscallAnalysis gated = analyze_host({}, options, {so});
   INFO(explain_text(gated));
   check_gating(all, gated);
@@ -114,7 +114,7 @@ int main(int argc, char** argv) { call_syncfs(argv); return PyInit_mod() != 0; }
   REQUIRE(o.named.functions.size() == 3);
   SyscallAnalysis all = analyze_host({exe});
   SeccompOptions options;
-  options.script_names = std::set<std::string>{"x_chroot"};
+  options.script_names = CalledNames{{"x_chroot"}, {}};
   SyscallAnalysis gated = analyze_host({exe}, options);
   INFO(explain_text(gated));
   check_gating(all, gated);
@@ -173,9 +173,38 @@ TEST_CASE("identifiers of kept files, in text and in bytecode", "[seccomp][pytho
   REQUIRE(n.names);
   for (const char* s : {"os", "nice", "isoformat", "chroot", "value"}) {
     INFO(s);
-    CHECK(n.names->count(s) == 1);
+    CHECK(n.names->python.count(s) == 1);
   }
-  CHECK(n.names->count("ELF") == 0);
+  CHECK(n.names->python.count("ELF") == 0);
+  // PHP: no open tag in a template, nothing PHP runs; the command line counts.
+  CHECK(n.names->php.count("isoformat") == 0);
+  CHECK(n.names->php.count("chroot") == 1);
+  // PHP runs what follows an open tag, and reads function names from configuration.
+  add("var/www/html/index.php", "<html><title>symlink</title><?php echo date('c'); ?><p>glob</p>");
+  add("var/www/html/page.html", "link sleep");
+  add("var/www/html/.user.ini", "output_handler = ob_gzhandler");
+  add("etc/nginx/fastcgi.conf",
+      "# symlink it\nfastcgi_param PHP_VALUE \"a=1\n  unserialize_callback_func=cb\";\n"
+      "fastcgi_param link;\n");
+  add("etc/apache2/php.conf", "php_admin_value output_handler \\\n  mb_output_handler\nsleep");
+  add("etc/php/8.2/fpm/pool.d/www.conf", "php_admin_value[assert.callback] = my_cb");
+  add("usr/share/doc/x/notes.txt", "<?xml version?> time");
+  std::set<std::string> php_kept = {"var/www/html/index.php",         "var/www/html/page.html",
+                                    "var/www/html/.user.ini",         "etc/nginx/fastcgi.conf",
+                                    "usr/share/doc/x/notes.txt",      "etc/apache2/php.conf",
+                                    "etc/php/8.2/fpm/pool.d/www.conf"};
+  ScriptNames php = script_names(tree, php_kept, {});
+  REQUIRE(php.names);
+  for (const char* s :
+       {"date", "echo", "glob", "ob_gzhandler", "cb", "time", "mb_output_handler", "my_cb"}) {
+    INFO(s);
+    CHECK(php.names->php.count(s) == 1);
+  }
+  for (const char* s : {"symlink", "link", "sleep", "html"}) {
+    INFO(s);
+    CHECK(php.names->php.count(s) == 0);
+    CHECK(php.names->python.count(s) == 1);
+  }
   // No script kept: nothing to gate.
   CHECK_FALSE(script_names(tree, {"app/templates/page.html"}, {}).names);
   // An archive Python imports from hides its code: not gated, and why.
@@ -244,7 +273,8 @@ int startup(void) { return zend_register_functions(0, functions, 0, 1); }
   CHECK(allows(all, "setpgid"));
   CHECK(allows(all, "mknodat"));
   SeccompOptions options;
-  options.script_names = std::set<std::string>{"X_SetPgid", "echo"};  // PHP: any case
+  // PHP's names, in any case; Python's do not count for PHP.
+  options.script_names = CalledNames{{"x_mknod"}, {"X_SetPgid", "echo"}};
   SyscallAnalysis gated = analyze_host({}, options, {so});
   INFO(explain_text(gated));
   CHECK(allows(gated, "setpgid"));
