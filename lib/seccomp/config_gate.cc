@@ -53,6 +53,10 @@ std::optional<ConfigLine> fpm_process_priority_on(std::string_view conf) {
   return fpm_setting(conf, "process.priority", [](std::string_view) { return true; });
 }
 
+std::optional<ConfigLine> fpm_chroot_on(std::string_view conf) {
+  return fpm_setting(conf, "chroot", [](std::string_view v) { return !v.empty(); });
+}
+
 std::optional<ConfigLine> nginx_worker_priority_on(std::string_view text) {
   std::optional<ConfigLine> out;
   for_each_line(text, [&](std::string_view raw, size_t number) {
@@ -93,6 +97,7 @@ constexpr GateRule kRules[] = {
      nginx_worker_priority_on, true, true},
     {"php-fpm", "setpriority", "php-fpm's process.priority", "sets process.priority",
      fpm_process_priority_on, true, false},
+    {"php-fpm", "chroot", "php-fpm's pool chroot", "sets chroot", fpm_chroot_on, true, false},
 };
 
 constexpr size_t kMaxConfig = size_t{8} << 20;

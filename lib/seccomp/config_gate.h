@@ -8,6 +8,9 @@
 // - php-fpm calls setpriority only for a master or pool whose configuration sets
 //   process.priority (sapi/fpm/fpm/fpm_unix.c). `-y` takes the configuration from any
 //   path and `include=` adds more, so every kept text file is read.
+// - php-fpm calls chroot only for a pool whose configuration sets chroot to a path
+//   (fpm_unix_init_child); its SAPI has no chroot() PHP function. Read like
+//   process.priority.
 // - nginx calls setpriority only in a worker whose configuration sets worker_priority
 //   (src/os/unix/ngx_process_cycle.c). nginx reads its configuration from any path (-c) and
 //   takes directives on its command line (-g), so every kept text file and the image's
@@ -44,6 +47,9 @@ std::optional<ConfigLine> fpm_slowlog_on(std::string_view conf);
 // The first line of a php-fpm configuration that sets process.priority, to any value (a
 // number, ${VAR} from the environment, or nothing, which php-fpm refuses).
 std::optional<ConfigLine> fpm_process_priority_on(std::string_view conf);
+
+// The first line of a php-fpm configuration that sets chroot to a non-empty value.
+std::optional<ConfigLine> fpm_chroot_on(std::string_view conf);
 
 // The first line of an nginx configuration (or of a script or command line that runs nginx)
 // naming the worker_priority directive, the lines starting with # left aside.

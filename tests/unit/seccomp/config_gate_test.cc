@@ -61,13 +61,38 @@ TEST_CASE("process.priority in php-fpm configuration", "[seccomp][config]") {
   CHECK(fpm_process_priority_on("process.priority="));
 }
 
+TEST_CASE("chroot in php-fpm configuration", "[seccomp][config]") {
+  CHECK_FALSE(fpm_chroot_on(""));
+  // Debian's www.conf: commented out, and the comments that name it.
+  CHECK_FALSE(
+      fpm_chroot_on("; - 'chroot'\n; When this value is not set, chroot is not used.\n"
+                    ";chroot =\nchdir = /\n"));
+  CHECK_FALSE(fpm_chroot_on("chroot =\n"));  // empty: php-fpm does not chroot
+  auto on = fpm_chroot_on("[www]\nchroot = $prefix/jail ; pool jail\n");
+  REQUIRE(on);
+  CHECK(on->line == 2);
+  CHECK(on->text == "chroot = $prefix/jail ; pool jail");
+  CHECK(fpm_chroot_on("chroot=${JAIL}"));
+
+  const std::string fpm = "usr/sbin/php-fpm8.2";
+  FileTree tree = tree_with({{"etc/php/8.2/fpm/pool.d/www.conf", "[www]\n;chroot =\n"},
+                             {"srv/pool.cfg", "[jail]\nchroot = /srv/jail\n"}});
+  auto gates = config_gates(tree, {"etc/php/8.2/fpm/pool.d/www.conf"}, {fpm});
+  REQUIRE(gates.size() == 3);
+  CHECK(gates[2].import == "chroot");
+  CHECK_FALSE(gates[2].enabled);
+  gates = config_gates(tree, {"etc/php/8.2/fpm/pool.d/www.conf", "srv/pool.cfg"}, {fpm});
+  CHECK(gates[2].enabled);
+  CHECK(gates[2].decided_by == "srv/pool.cfg:2: chroot = /srv/jail");
+}
+
 TEST_CASE("the slow-log gate is decided from kept files only", "[seccomp][config]") {
   const std::string pool = "etc/php/8.2/fpm/pool.d/www.conf";
   const std::string fpm = "usr/sbin/php-fpm8.2";
   FileTree off = tree_with({{pool, "[www]\n;request_slowlog_timeout = 0\n"},
                             {"opt/extra.conf", "request_slowlog_timeout = 5s\n"}});
   auto gates = config_gates(off, {pool}, {fpm, "usr/sbin/cron"});
-  REQUIRE(gates.size() == 2);  // php-fpm's two; cron has none
+  REQUIRE(gates.size() == 3);  // php-fpm's three; cron has none
   CHECK(gates[0].program == fpm);
   CHECK(gates[0].import == "ptrace");
   CHECK_FALSE(gates[0].enabled);  // opt/extra.conf says 5s, but it is not kept
@@ -76,7 +101,7 @@ TEST_CASE("the slow-log gate is decided from kept files only", "[seccomp][config
   CHECK_FALSE(gates[1].enabled);
 
   gates = config_gates(off, {pool, "opt/extra.conf"}, {fpm});
-  REQUIRE(gates.size() == 2);
+  REQUIRE(gates.size() == 3);
   CHECK(gates[0].enabled);
   CHECK(gates[0].decided_by == "opt/extra.conf:1: request_slowlog_timeout = 5s");
 
@@ -89,12 +114,12 @@ TEST_CASE("php-fpm's process.priority gate reads any kept text", "[seccomp][conf
       tree_with({{"etc/php/8.2/fpm/php-fpm.conf", "[global]\n;process.priority = -19\n"},
                  {"srv/fpm/site.cfg", "[www]\nprocess.priority = 5\n"}});
   auto gates = config_gates(tree, {"etc/php/8.2/fpm/php-fpm.conf"}, {fpm});
-  REQUIRE(gates.size() == 2);
+  REQUIRE(gates.size() == 3);
   CHECK(gates[1].import == "setpriority");
   CHECK_FALSE(gates[1].enabled);
   // php-fpm -y takes its configuration from any path.
   gates = config_gates(tree, {"etc/php/8.2/fpm/php-fpm.conf", "srv/fpm/site.cfg"}, {fpm});
-  REQUIRE(gates.size() == 2);
+  REQUIRE(gates.size() == 3);
   CHECK(gates[1].enabled);
   CHECK(gates[1].decided_by == "srv/fpm/site.cfg:2: process.priority = 5");
 }
