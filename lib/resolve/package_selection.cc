@@ -1,5 +1,6 @@
 #include "resolve/package_selection.h"
 
+#include <algorithm>
 #include <set>
 
 namespace imgstrip {
@@ -184,7 +185,8 @@ void PackageSelection::follow(size_t index) {
           skip.why = "library (left to the ELF closure)";
         } else if (meta) {
           reason = "Depends of metapackage " + p.name;
-        } else if (dep->source == p.source) {
+        } else if (dep->source == p.source &&
+                   (named_source(p.source) || !is_library_package(*dep, tree_))) {
           reason = "Depends of " + p.name + " (same source " + p.source + ")";
         } else if (dep->essential || dep->priority == "required") {
           skip.why = std::string(dep->essential ? "Essential" : "Priority: required") +
@@ -211,6 +213,11 @@ void PackageSelection::follow(size_t index) {
     // A metapackage's dependencies are what the user meant: treat them as named.
     add(*dep, reason, p.name, meta && named);
   }
+}
+
+bool PackageSelection::named_source(std::string_view source) const {
+  return std::any_of(kept_.begin(), kept_.end(),
+                     [&](const KeptPackage& k) { return k.named && k.package->source == source; });
 }
 
 bool PackageSelection::only_on_demand(const Package& p) const {

@@ -2,7 +2,8 @@
 // their Depends / Pre-Depends.
 //   auto: a metapackage (nothing but documentation) expands to its Depends; otherwise
 //         every dependency is followed (data, modules, the parts of one program) except
-//         libraries (nothing but shared objects: the ELF closure keeps the ones used),
+//         libraries (nothing but shared objects: the ELF closure keeps the ones used; a
+//         library of a named package's own source is one of its parts and followed),
 //         Essential and Priority: required packages (in every system; what is used of
 //         them is kept where it is used: commands, libraries, NSS modules...) and helpers
 //         of maintainer scripts and init systems (ucf, debconf, systemd, procps, ...).
@@ -75,6 +76,8 @@ class PackageSelection {
   void follow(size_t index);
   const Package* installed(const Alternatives& group) const;
   bool only_on_demand(const Package& p) const;
+  // True when a package of `source` was named (or treated so).
+  bool named_source(std::string_view source) const;
 
   const PackageDb& db_;
   const FileTree& tree_;

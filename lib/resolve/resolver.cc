@@ -173,6 +173,7 @@ std::vector<std::unique_ptr<Rule>> default_rules() {
   rules.push_back(java_rule());
   rules.push_back(perl_rule());
   rules.push_back(postgres_rule());
+  rules.push_back(openssl_rule());
   rules.push_back(elf_rule());
   rules.push_back(essentials_rule());
   rules.push_back(package_db_rule());

@@ -19,6 +19,7 @@ std::unique_ptr<Rule> node_rule();           // Node's require/import graph
 std::unique_ptr<Rule> java_rule();           // java command lines, class paths, jars
 std::unique_ptr<Rule> perl_rule();           // Perl modules a kept script loads
 std::unique_ptr<Rule> postgres_rule();       // PostgreSQL's optional JIT provider
+std::unique_ptr<Rule> openssl_rule();        // OpenSSL's engines and providers
 std::unique_ptr<Rule> elf_rule();            // the ELF closure with the loader's rules
 std::unique_ptr<Rule> essentials_rule();     // passwd, NSS, CA certificates, time zone...
 std::unique_ptr<Rule> package_db_rule();     // the kept packages' database, written back

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "core/tempdir.h"
+#include "resolve/openssl_dirs.h"
 #include "resolve/perl_modules.h"
 #include "resolve/resolver.h"
 #include "unit/elf/elf_test_util.h"
@@ -459,4 +460,86 @@ TEST_CASE("rules: gconv modules for iconv_open; for the locale's charset only wh
     CHECK(r.keep.contains("usr/bin/conv"));
     CHECK(reason(r) == "essential: gconv modules (iconv_open is used)");
   }
+}
+
+TEST_CASE("rules: OpenSSL's module directories, read from libcrypto's strings") {
+  std::string data =
+      "\x7f"
+      "ELF\0/usr/lib/x86_64-linux-gnu/engines-3\0ENGINESDIR: "
+      "\"/usr/lib/x86_64-linux-gnu/engines-3\"\0/usr/lib/x86_64-linux-gnu/"
+      "ossl-modules\0/usr/lib/engines-1.1\0/etc/engines-x\0/a/../engines-3\0"
+      "engines-3\0/usr/lib/ossl-modules/legacy.so\0/truncated/engines-3"s;
+  CHECK(openssl_module_dirs(data) ==
+        std::vector<std::string>{"/usr/lib/engines-1.1", "/usr/lib/x86_64-linux-gnu/engines-3",
+                                 "/usr/lib/x86_64-linux-gnu/ossl-modules"});
+  CHECK(openssl_module_dirs("").empty());
+  CHECK(openssl_module_dirs("/engines-3").empty());  // no terminating NUL
+}
+
+TEST_CASE("rules: OpenSSL's engines and providers stay with a kept libcrypto, and only then") {
+  TempDir tmp;
+  std::filesystem::path lib =
+      elf_test::compile(tmp.path(), "libcrypto.so.3", R"C(
+const char* engines = "/usr/lib/x86_64-linux-gnu/engines-3";
+const char* modules = "/usr/lib/x86_64-linux-gnu/ossl-modules";
+const char* dir(int i) { return i ? engines : modules; }
+)C",
+                        "-shared -fPIC -nostdlib -Wl,-soname,libcrypto.so.3");
+  const std::string crypto = "usr/lib/x86_64-linux-gnu/libcrypto.so.3";
+  auto tree_of = [&] {
+    TreeBuilder b;
+    b.file(crypto, elf_test::slurp(lib), 0644)
+        .file("usr/lib/x86_64-linux-gnu/libssl.so.3", elf_test::slurp(lib), 0644)
+        .file("usr/lib/x86_64-linux-gnu/engines-3/afalg.so", "engine")
+        .file("usr/lib/x86_64-linux-gnu/ossl-modules/legacy.so", "provider")
+        .file("usr/lib/fips/fips.so", "provider")
+        .file("usr/lib/ssl/openssl.cnf", "[openssl_init]\n")
+        .file("usr/bin/openssl", "cli", 0755)
+        .file("usr/share/ca-certificates/a.crt", "cert");
+    b.package("ca-certificates", {"usr/share/ca-certificates/a.crt"}, "Depends: openssl\n");
+    b.package("openssl", {"usr/bin/openssl", "usr/lib/ssl/openssl.cnf"},
+              "Source: openssl\nDepends: libssl3\n");
+    b.package("libssl3",
+              {crypto, "usr/lib/x86_64-linux-gnu/libssl.so.3",
+               "usr/lib/x86_64-linux-gnu/engines-3/afalg.so",
+               "usr/lib/x86_64-linux-gnu/ossl-modules/legacy.so"},
+              "Source: openssl\n");
+    return b.build();
+  };
+  FileTree tree = tree_of();
+  auto config = config_json(R"({"Env":["OPENSSL_MODULES=/usr/lib/fips"]})");
+
+  // ca-certificates' Depends reach openssl (its data) and, through openssl's source, a
+  // library package no one named: left to the ELF closure, which keeps nothing of it.
+  Resolution r = resolve(tree, config, packages({"ca-certificates"}));
+  CHECK(r.keep.contains("usr/lib/ssl/openssl.cnf"));
+  CHECK_FALSE(r.keep.contains(crypto));
+  CHECK_FALSE(r.keep.contains("usr/lib/x86_64-linux-gnu/engines-3/afalg.so"));
+  CHECK(std::any_of(r.not_followed.begin(), r.not_followed.end(), [](const SkippedDependency& s) {
+    return s.package == "openssl" && s.dependency == "libssl3" &&
+           s.why.find("library") != std::string::npos;
+  }));
+
+  // Named, openssl's own library is one of its parts.
+  r = resolve(tree, config, packages({"openssl"}));
+  CHECK(r.keep.contains(crypto));
+  CHECK(r.keep.contains("usr/lib/x86_64-linux-gnu/libssl.so.3"));
+
+  // A kept libcrypto (whatever keeps it) keeps the directories it loads modules from, and
+  // the one the image's Env names.
+  StripRequest request = packages({"ca-certificates"});
+  request.files = {"/" + crypto};
+  r = resolve(tree, config, request);
+  CHECK_FALSE(r.keep.contains("usr/lib/x86_64-linux-gnu/libssl.so.3"));
+  for (const char* p :
+       {"usr/lib/x86_64-linux-gnu/engines-3/afalg.so",
+        "usr/lib/x86_64-linux-gnu/ossl-modules/legacy.so", "usr/lib/fips/fips.so"}) {
+    INFO(p);
+    CHECK(r.keep.contains(p));
+  }
+  CHECK(first_reason(r, "usr/lib/x86_64-linux-gnu/engines-3/afalg.so") ==
+        "engines and providers /" + crypto + " loads by name (its compiled-in directory)");
+  CHECK(first_reason(r, "usr/lib/fips/fips.so") ==
+        "engines and providers /" + crypto +
+            " loads by name, from the image's Env (OPENSSL_MODULES=/usr/lib/fips)");
 }
