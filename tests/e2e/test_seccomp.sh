@@ -39,6 +39,16 @@ for name in $FORBIDDEN; do
   check "the report names who reaches $name" jq -e --arg n "$name" '.seccomp.explain[$n].object | length > 0' "$WORK/report.json"
 done
 
+# Configuration gates: Debian's pool sets neither request_slowlog_timeout nor chroot, so
+# php-fpm's ptrace and chroot are not followed, the report says which files decided, and
+# nothing else reaches them.
+for call in ptrace chroot; do
+  check "php-fpm's $call gate is off, and the report says why" jq -e --arg c "$call" \
+    '[.seccomp.configuration[] | select(.calls == $c and (.program | test("php-fpm")) and .enabled == false and (.decidedBy | test("read")))] | length == 1' \
+    "$WORK/report.json"
+  check "$call is not allowed" jq -e --arg c "$call" '.seccomp.allowed | index($c) == null' "$WORK/report.json"
+done
+
 # Argument filters: every allowed socket/unshare/prctl is either filtered to the values the
 # report lists (and has no unconditional rule) or unfiltered with a reason (and has one).
 for name in socket unshare prctl; do
