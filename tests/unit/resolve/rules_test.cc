@@ -476,7 +476,7 @@ TEST_CASE("rules: OpenSSL's module directories, read from libcrypto's strings") 
   CHECK(openssl_module_dirs("/engines-3").empty());  // no terminating NUL
 }
 
-TEST_CASE("rules: OpenSSL's engines and providers stay with a kept libcrypto, and only then") {
+TEST_CASE("rules: OpenSSL's providers stay with a kept libcrypto, its engines where named") {
   TempDir tmp;
   std::filesystem::path lib =
       elf_test::compile(tmp.path(), "libcrypto.so.3", R"C(
@@ -486,27 +486,26 @@ const char* dir(int i) { return i ? engines : modules; }
 )C",
                         "-shared -fPIC -nostdlib -Wl,-soname,libcrypto.so.3");
   const std::string crypto = "usr/lib/x86_64-linux-gnu/libcrypto.so.3";
-  auto tree_of = [&] {
-    TreeBuilder b;
-    b.file(crypto, elf_test::slurp(lib), 0644)
-        .file("usr/lib/x86_64-linux-gnu/libssl.so.3", elf_test::slurp(lib), 0644)
-        .file("usr/lib/x86_64-linux-gnu/engines-3/afalg.so", "engine")
-        .file("usr/lib/x86_64-linux-gnu/ossl-modules/legacy.so", "provider")
-        .file("usr/lib/fips/fips.so", "provider")
-        .file("usr/lib/ssl/openssl.cnf", "[openssl_init]\n")
-        .file("usr/bin/openssl", "cli", 0755)
-        .file("usr/share/ca-certificates/a.crt", "cert");
-    b.package("ca-certificates", {"usr/share/ca-certificates/a.crt"}, "Depends: openssl\n");
-    b.package("openssl", {"usr/bin/openssl", "usr/lib/ssl/openssl.cnf"},
-              "Source: openssl\nDepends: libssl3\n");
-    b.package("libssl3",
-              {crypto, "usr/lib/x86_64-linux-gnu/libssl.so.3",
-               "usr/lib/x86_64-linux-gnu/engines-3/afalg.so",
-               "usr/lib/x86_64-linux-gnu/ossl-modules/legacy.so"},
-              "Source: openssl\n");
-    return b.build();
-  };
-  FileTree tree = tree_of();
+  const std::string afalg = "usr/lib/x86_64-linux-gnu/engines-3/afalg.so";
+  const std::string padlock = "usr/lib/x86_64-linux-gnu/engines-3/padlock.so";
+  const std::string legacy = "usr/lib/x86_64-linux-gnu/ossl-modules/legacy.so";
+  TreeBuilder b;
+  b.file(crypto, elf_test::slurp(lib), 0644)
+      .file("usr/lib/x86_64-linux-gnu/libssl.so.3", elf_test::slurp(lib), 0644)
+      .file(afalg, "engine")
+      .file(padlock, "engine")
+      .file(legacy, "provider")
+      .file("usr/lib/fips/fips.so", "provider")
+      .file("usr/lib/ssl/openssl.cnf", "[openssl_init]\n")
+      .file("etc/nginx/nginx.conf", "ssl_engine padlock;\n")
+      .file("usr/bin/openssl", "cli", 0755)
+      .file("usr/share/ca-certificates/a.crt", "cert");
+  b.package("ca-certificates", {"usr/share/ca-certificates/a.crt"}, "Depends: openssl\n");
+  b.package("openssl", {"usr/bin/openssl", "usr/lib/ssl/openssl.cnf"},
+            "Source: openssl\nDepends: libssl3\n");
+  b.package("libssl3", {crypto, "usr/lib/x86_64-linux-gnu/libssl.so.3", afalg, padlock, legacy},
+            "Source: openssl\n");
+  FileTree tree = b.build();
   auto config = config_json(R"({"Env":["OPENSSL_MODULES=/usr/lib/fips"]})");
 
   // ca-certificates' Depends reach openssl (its data) and, through openssl's source, a
@@ -514,7 +513,8 @@ const char* dir(int i) { return i ? engines : modules; }
   Resolution r = resolve(tree, config, packages({"ca-certificates"}));
   CHECK(r.keep.contains("usr/lib/ssl/openssl.cnf"));
   CHECK_FALSE(r.keep.contains(crypto));
-  CHECK_FALSE(r.keep.contains("usr/lib/x86_64-linux-gnu/engines-3/afalg.so"));
+  CHECK_FALSE(r.keep.contains(legacy));
+  CHECK_FALSE(r.keep.contains(afalg));
   CHECK(std::any_of(r.not_followed.begin(), r.not_followed.end(), [](const SkippedDependency& s) {
     return s.package == "openssl" && s.dependency == "libssl3" &&
            s.why.find("library") != std::string::npos;
@@ -525,21 +525,32 @@ const char* dir(int i) { return i ? engines : modules; }
   CHECK(r.keep.contains(crypto));
   CHECK(r.keep.contains("usr/lib/x86_64-linux-gnu/libssl.so.3"));
 
-  // A kept libcrypto (whatever keeps it) keeps the directories it loads modules from, and
-  // the one the image's Env names.
+  // A kept libcrypto (whatever keeps it) keeps the provider directories, its own and the
+  // one the image's Env names; of its engines, none while nothing kept names one...
   StripRequest request = packages({"ca-certificates"});
   request.files = {"/" + crypto};
   r = resolve(tree, config, request);
   CHECK_FALSE(r.keep.contains("usr/lib/x86_64-linux-gnu/libssl.so.3"));
-  for (const char* p :
-       {"usr/lib/x86_64-linux-gnu/engines-3/afalg.so",
-        "usr/lib/x86_64-linux-gnu/ossl-modules/legacy.so", "usr/lib/fips/fips.so"}) {
-    INFO(p);
-    CHECK(r.keep.contains(p));
-  }
-  CHECK(first_reason(r, "usr/lib/x86_64-linux-gnu/engines-3/afalg.so") ==
-        "engines and providers /" + crypto + " loads by name (its compiled-in directory)");
+  CHECK(r.keep.contains(legacy));
+  CHECK(first_reason(r, legacy) ==
+        "providers /" + crypto + " loads by name (its compiled-in directory)");
   CHECK(first_reason(r, "usr/lib/fips/fips.so") ==
-        "engines and providers /" + crypto +
-            " loads by name, from the image's Env (OPENSSL_MODULES=/usr/lib/fips)");
+        "providers /" + crypto +
+            " loads by name (from the image's Env (OPENSSL_MODULES=/usr/lib/fips))");
+  CHECK_FALSE(r.keep.contains(afalg));
+  CHECK_FALSE(r.keep.contains(padlock));
+  CHECK(noted(r, "OpenSSL engines nothing kept names"));
+  CHECK(noted(r, "/" + afalg));
+
+  // ...and the one a kept configuration names (nginx's ssl_engine).
+  request.files.push_back("/etc/nginx/nginx.conf");
+  r = resolve(tree, config, request);
+  CHECK(r.keep.contains(padlock));
+  CHECK(first_reason(r, padlock) == "engine padlock /" + crypto +
+                                        " loads by name (its compiled-in directory), named in "
+                                        "/etc/nginx/nginx.conf");
+  CHECK_FALSE(r.keep.contains(afalg));
+  // Or the image's command line.
+  r = resolve(tree, config_json(R"({"Cmd":["app","--engine","afalg"]})"), request);
+  CHECK(r.keep.contains(afalg));
 }
