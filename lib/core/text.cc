@@ -36,4 +36,15 @@ std::string_view trim_line(std::string_view text) {
   return text.substr(b, text.find_last_not_of(kBlank) - b + 1);
 }
 
+bool contains_word(std::string_view text, std::string_view word) {
+  if (word.empty()) return false;
+  for (size_t at = text.find(word); at != std::string_view::npos; at = text.find(word, at + 1)) {
+    size_t end = at + word.size();
+    if ((at == 0 || !identifier_char(text[at - 1])) &&
+        (end == text.size() || !identifier_char(text[end])))
+      return true;
+  }
+  return false;
+}
+
 }  // namespace imgstrip

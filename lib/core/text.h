@@ -29,6 +29,10 @@ constexpr bool identifier_char(char c) {
   return identifier_start(c) || (c >= '0' && c <= '9');
 }
 
+// Whether `word` occurs in `text` as a whole identifier (no identifier character on
+// either side): "afalg" in "ssl_engine afalg;" or "engines-3/afalg.so", not in "afalgx".
+bool contains_word(std::string_view text, std::string_view word);
+
 // Calls f(line, number) for each '\n'-separated line of `text` (numbers from 1, no
 // newline in `line`; a last line without one counts).
 template <typename F>

@@ -24,16 +24,6 @@ namespace {
 
 constexpr size_t kFileLimit = size_t{256} << 20;
 
-bool has_word(std::string_view text, std::string_view word) {
-  for (size_t at = text.find(word); at != std::string_view::npos; at = text.find(word, at + 1)) {
-    size_t end = at + word.size();
-    if ((at == 0 || !identifier_char(text[at - 1])) &&
-        (end == text.size() || !identifier_char(text[end])))
-      return true;
-  }
-  return false;
-}
-
 struct ModuleDir {
   std::string path;  // normalized
   std::string why;   // "its compiled-in directory", "the image's Env (...)"
@@ -98,7 +88,7 @@ class OpensslRule : public Rule {
              more;
     };
     for (auto& [path, en] : engines_)
-      if (!en.kept && has_word(image_words_, en.id)) found(path, en, "the image's config");
+      if (!en.kept && contains_word(image_words_, en.id)) found(path, en, "the image's config");
     const auto& order = ctx.keep.order();
     for (; scanned_ < order.size() && pending() > 0; ++scanned_) {
       const std::string& path = order[scanned_];
@@ -107,7 +97,7 @@ class OpensslRule : public Rule {
       if (e == nullptr || e->type != FileType::Regular || e->size == 0) continue;
       std::string data = ctx.tree.read(*e, kFileLimit);
       for (auto& [engine, en] : engines_)
-        if (!en.kept && has_word(data, en.id)) found(engine, en, abs_path(path));
+        if (!en.kept && contains_word(data, en.id)) found(engine, en, abs_path(path));
     }
     return more;
   }

@@ -63,16 +63,7 @@ std::optional<ConfigLine> nginx_worker_priority_on(std::string_view text) {
     if (out) return;
     std::string_view line = trim_line(raw);
     if (line.empty() || line.front() == '#') return;
-    constexpr std::string_view kName = "worker_priority";
-    for (size_t at = line.find(kName); at != std::string_view::npos;
-         at = line.find(kName, at + 1)) {
-      size_t end = at + kName.size();
-      if ((at == 0 || !identifier_char(line[at - 1])) &&
-          (end == line.size() || !identifier_char(line[end]))) {
-        out = ConfigLine{number, std::string(line)};
-        return;
-      }
-    }
+    if (contains_word(line, "worker_priority")) out = ConfigLine{number, std::string(line)};
   });
   return out;
 }
