@@ -26,9 +26,11 @@ bool code_archive(std::string_view path, std::string_view data) {
 }
 
 // A file PHP reads settings from, some of them names of functions it calls: its ini files
-// (php.ini, conf.d, per-directory .user.ini) and FPM's pool files.
+// (php.ini, conf.d, per-directory .user.ini) and FPM's pool files, under etc/php* or, in
+// the php images' layout, usr/local/etc/php*.
 bool php_configuration(std::string_view path) {
-  return path.starts_with("etc/php") || path.ends_with(".ini") || base_name(path) == ".htaccess";
+  return path.starts_with("etc/php") || path.find("/etc/php") != std::string_view::npos ||
+         path.ends_with(".ini") || base_name(path) == ".htaccess";
 }
 
 // Settings a web server hands to PHP: nginx's `fastcgi_param PHP_VALUE "a=b\n c=d";`
