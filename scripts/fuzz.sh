@@ -13,7 +13,7 @@ TARGETS=(fuzz_pkgdb_dpkg fuzz_pkgdb_apk fuzz_pkgdb_rpm_header fuzz_pkgdb_bdb_has
          fuzz_resolve_iconv_use fuzz_resolve_python_module_names fuzz_seccomp_config_gate fuzz_seccomp_script_names
          fuzz_engine_messages fuzz_engine_ping fuzz_sign_signing_key fuzz_attach_referrers fuzz_sbom_app_metadata
          fuzz_verify_request fuzz_verify_openapi fuzz_verify_trace fuzz_harden_writes
-         fuzz_fs_gzip_reader fuzz_harden_file_caps)
+         fuzz_fs_gzip_reader fuzz_harden_file_caps fuzz_resolve_openssl_dirs)
 CC=clang CXX=clang++ cmake -S . -B "$BUILD" -DIMGSTRIP_FUZZ=ON -DIMGSTRIP_TESTS=OFF \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIMGSTRIP_WERROR=ON >/dev/null
 cmake --build "$BUILD" -j "$(nproc)" --target "${TARGETS[@]}" >/dev/null
@@ -34,9 +34,14 @@ for t in "${TARGETS[@]}"; do
       for f in /usr/lib/python3*/lib-dynload/termios.*.so; do
         if [ -f "$f" ]; then head -c 200000 "$f" >"$dir/termios.so"; fi
       done ;;
+    fuzz_resolve_openssl_dirs)
+      # libcrypto's compiled-in module directories (openssl_dirs.h).
+      printf '\177ELF\0/usr/lib/x86_64-linux-gnu/engines-3\0MODULESDIR: "/usr/lib/ossl-modules"\0' \
+        >"$dir/strings" ;;
     fuzz_seccomp_script_names)
       printf 'import os\nos.setpriority(0, 0, 5)  # 2nd\n' >"$dir/source.py"
-      printf '\343)\003Z\004forkZ\013setpriorityz\003nic' >"$dir/bytecode" ;;
+      printf '\343)\003Z\004forkZ\013setpriorityz\003nic' >"$dir/bytecode"
+      printf 'fastcgi_param PHP_VALUE "a=1\n output_handler=x";\n<?php echo 1; ?>\n' >"$dir/php" ;;
     fuzz_resolve_python_imports)
       printf 'import a.b as c, d\nfrom ..e import (f,\n g)\ntry:\n    import h\nexcept ImportError:\n    x = f"{y!r:>{w}}" + r"\\" + """z"""\nif sys.platform == "win32": import nt\n' \
         >"$dir/forms.py"

@@ -20,7 +20,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     auto a = std::make_shared<imgstrip::ObjectAnalysis>(imgstrip::analyze_object(elf));
     (void)imgstrip::analysis_from_json(imgstrip::analysis_to_json(*a));
     imgstrip::GraphObject g{
-        "fuzz", a, {}, true, false, {}, std::make_shared<const std::set<std::string>>()};
+        "fuzz", a, {}, true, false, {}, std::make_shared<const imgstrip::CalledNames>()};
     (void)imgstrip::analyze_call_graph({g}, imgstrip::FallbackPolicy::AllowWrapperReach);
   } catch (const imgstrip::Error&) {
   }

@@ -59,14 +59,12 @@ void add_php_identifiers(std::string_view path, std::string_view data, std::set<
     add_identifiers(data, false, out);
     return;
   }
-  // What precedes the first open tag is output, never run; after it, code and output
-  // alternate, and a closing tag in a comment or string is not one: all of it counts.
+  // What precedes the first open tag is output, never run (a web server's PHP settings
+  // there aside); after it, code and output alternate, and a closing tag in a comment or
+  // string is not one: all of it counts.
   size_t open = data.find("<?");
-  if (open != std::string_view::npos) {
-    add_identifiers(data.substr(open), false, out);
-    return;
-  }
-  add_server_php_settings(data, out);
+  if (open != std::string_view::npos) add_identifiers(data.substr(open), false, out);
+  add_server_php_settings(data.substr(0, open), out);
 }
 
 void add_identifiers(std::string_view data, bool binary, std::set<std::string>& out) {

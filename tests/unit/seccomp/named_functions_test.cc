@@ -190,14 +190,17 @@ TEST_CASE("identifiers of kept files, in text and in bytecode", "[seccomp][pytho
   add("etc/php/8.2/fpm/pool.d/www.conf", "php_admin_value[assert.callback] = my_cb");
   add("usr/local/etc/php-fpm.d/zz.conf", "[www]\nlisten = 9000 ; other_cb\n");
   add("usr/share/doc/x/notes.txt", "<?xml version?> time");
+  add("etc/apache2/sites/site.conf", "php_value output_handler early_cb\n<?xml?>");
   std::set<std::string> php_kept = {
-      "var/www/html/index.php",          "var/www/html/page.html",         "var/www/html/.user.ini",
-      "etc/nginx/fastcgi.conf",          "usr/share/doc/x/notes.txt",      "etc/apache2/php.conf",
-      "etc/php/8.2/fpm/pool.d/www.conf", "usr/local/etc/php-fpm.d/zz.conf"};
+      "var/www/html/index.php",          "var/www/html/page.html",
+      "var/www/html/.user.ini",          "etc/nginx/fastcgi.conf",
+      "usr/share/doc/x/notes.txt",       "etc/apache2/php.conf",
+      "etc/php/8.2/fpm/pool.d/www.conf", "usr/local/etc/php-fpm.d/zz.conf",
+      "etc/apache2/sites/site.conf"};
   ScriptNames php = script_names(tree, php_kept, {});
   REQUIRE(php.names);
   for (const char* s : {"date", "echo", "glob", "ob_gzhandler", "cb", "time", "mb_output_handler",
-                        "my_cb", "other_cb"}) {
+                        "my_cb", "other_cb", "early_cb"}) {
     INFO(s);
     CHECK(php.names->php.count(s) == 1);
   }
