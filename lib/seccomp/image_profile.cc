@@ -150,9 +150,11 @@ ImageSeccomp seccomp_profile_for(const FileTree& tree, const std::set<std::strin
   out.gates = config_gates(tree, kept, out.programs, settings.command_line);
   for (const auto& g : out.gates)
     if (!g.enabled) so.cut_imports[g.program].push_back(g.import);
-  ScriptNames names = script_names(tree, kept, settings.command_line);
-  so.script_names = std::move(names.names);
-  out.names_not_gated = names.why_not;
+  so.script_names_source = [&]() {
+    ScriptNames names = script_names(tree, kept, settings.command_line);
+    out.names_not_gated = names.why_not;
+    return std::move(names.names);
+  };
   out.analysis = analyze_syscalls(tree, closure, so);
   out.profile = make_profile(out.analysis, settings.profile);
   return out;

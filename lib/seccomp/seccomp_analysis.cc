@@ -74,9 +74,14 @@ SyscallAnalysis analyze_syscalls(const RootFs& fs, const ElfClosure& closure,
     return !o.parent.has_value() && !dlopened.count(o.path);
   };
 
+  std::optional<CalledNames> pool = options.script_names;
+  if (!pool && options.script_names_source &&
+      std::any_of(results.begin(), results.end(),
+                  [](const auto& r) { return r && !r->named.functions.empty(); }))
+    pool = options.script_names_source();
   std::shared_ptr<CalledNames> script_names;
-  if (options.script_names) {
-    script_names = std::make_shared<CalledNames>(*options.script_names);
+  if (pool) {
+    script_names = std::make_shared<CalledNames>(std::move(*pool));
     for (const auto& r : results) {
       if (!r) continue;
       script_names->python.insert(r->named.c_names.begin(), r->named.c_names.end());

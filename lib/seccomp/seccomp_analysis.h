@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -32,6 +33,10 @@ struct SeccompOptions {
   // call (script_names.h), to which the analysis adds the names the runtimes' own C code
   // holds (GraphObject::script_names). Unset: functions called by name are not gated.
   std::optional<CalledNames> script_names;
+  // The same names, computed only when some analysed object calls functions by name (a
+  // Python or PHP runtime is kept): reading every kept file costs time where no runtime
+  // would use the result (a JRE image with a gdb script). Used when script_names is unset.
+  std::function<std::optional<CalledNames>()> script_names_source;
   size_t max_file_size = size_t{1} << 30;
   unsigned jobs = 0;  // analysis threads; 0: one per core
 };

@@ -103,6 +103,39 @@ TEST_CASE("python methods of a position-independent extension module, gated by n
   check_gating(all, gated);
 }
 
+TEST_CASE("the name pool is computed only where some object calls functions by name",
+          "[seccomp][python]") {
+  TempDir tmp;
+  make_stub(tmp.path());
+  auto so = compile(tmp.path(), "mod.cpython-311-x86_64-linux-gnu.so", kModule,
+                    "-O2 -shared -fPIC " + stub_flags(tmp.path()));
+  auto plain = compile(tmp.path(), "libplain.so", R"(
+#include <unistd.h>
+int plain(void) { return sethostname("x", 1); }
+)",
+                       "-O2 -shared -fPIC");
+  int calls = 0;
+  SeccompOptions options;
+  options.script_names_source = [&]() -> std::optional<CalledNames> {
+    ++calls;
+    return CalledNames{{"x_chroot", "os", "path"}, {"x_syncfs", "x_sethostname"}};
+  };
+  SyscallAnalysis gated = analyze_host({}, options, {so});
+  CHECK(calls == 1);
+  INFO(explain_text(gated));
+  check_gating(analyze_host({}, {}, {so}), gated);
+
+  calls = 0;
+  SyscallAnalysis none = analyze_host({}, options, {plain});
+  CHECK(calls == 0);  // no runtime that would use the names: the image is not read for them
+  CHECK(allows(none, "sethostname"));
+
+  // Set names win over the source, which is not called then.
+  options.script_names = CalledNames{{"x_chroot"}, {}};
+  CHECK(allows(analyze_host({}, options, {so}), "chroot"));
+  CHECK(calls == 0);
+}
+
 TEST_CASE("python methods of a position-dependent program, gated by name", "[seccomp][python]") {
   TempDir tmp;
   make_stub(tmp.path());
