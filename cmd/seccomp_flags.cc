@@ -6,18 +6,13 @@
 #include "core/error.h"
 
 namespace imgstrip::cli {
-namespace {
-
-// ${XDG_CACHE_HOME:-~/.cache}/imgstrip/seccomp; none without a home.
-std::filesystem::path default_cache_dir() {
+std::filesystem::path user_cache_dir(std::string_view name) {
   const char* xdg = std::getenv("XDG_CACHE_HOME");
-  if (xdg && *xdg) return std::filesystem::path(xdg) / "imgstrip" / "seccomp";
+  if (xdg && *xdg) return std::filesystem::path(xdg) / "imgstrip" / name;
   const char* home = std::getenv("HOME");
-  if (home && *home) return std::filesystem::path(home) / ".cache" / "imgstrip" / "seccomp";
+  if (home && *home) return std::filesystem::path(home) / ".cache" / "imgstrip" / name;
   return {};
 }
-
-}  // namespace
 
 void add_seccomp_flags(cxxopts::Options& options) {
   options.add_options("seccomp")(
@@ -55,7 +50,7 @@ SeccompSettings seccomp_settings(const cxxopts::ParseResult& args) {
   s.profile.errno_ret = e;
   s.analysis.cache_dir = args.count("seccomp-cache")
                              ? std::filesystem::path(args["seccomp-cache"].as<std::string>())
-                             : default_cache_dir();
+                             : user_cache_dir("seccomp");
   return s;
 }
 

@@ -188,6 +188,7 @@ int run_strip(int argc, char** argv) {
       if (args.count(f)) usage_fail("--{} and --no-harden exclude each other", f);
   } else {
     HardenOptions ho;
+    ho.policy_cache_dir = user_cache_dir("selinux");
     if (args.count("cap-add"))
       for (const std::string& c : args["cap-add"].as<std::vector<std::string>>())
         ho.add_capabilities.push_back(flag_value("cap-add", [&] { return capability_name(c); }));

@@ -23,7 +23,8 @@ HardenResult harden(const HardenInput& input, const HardenOptions& options) {
   if (options.port_types) {
     port_types = *options.port_types;
   } else if (options.query_installed_policy) {
-    if (auto installed = PortTypes::installed()) port_types = *installed;
+    if (auto installed = PortTypes::installed("/etc/selinux", options.policy_cache_dir))
+      port_types = *installed;
   }
   r.port_types_source = port_types.source();
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,6 +21,8 @@ struct HardenOptions {
   // is found, else PortTypes::builtin().
   std::optional<PortTypes> port_types;
   bool query_installed_policy = true;
+  // Where the installed policy's port types are cached (PortTypes::installed); empty: none.
+  std::filesystem::path policy_cache_dir;
   // The .fc file labels host directories meant to be mounted as the image's volumes and
   // state directories: FC_ROOT/NAME/<path in the image>. Labelling the image's own paths on
   // the host (/usr/sbin/nginx, /var/log/nginx) would relabel the host's files.

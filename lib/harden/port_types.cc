@@ -11,9 +11,13 @@
 #include <sstream>
 
 #include "core/error.h"
+#include "core/stream.h"
+#include "oci/digest.h"
 
 namespace imgstrip {
 namespace {
+
+constexpr size_t kPolicyLimit = size_t{256} << 20;
 
 bool parse_u16(std::string_view s, uint16_t& out) {
   unsigned v = 0;
@@ -155,15 +159,39 @@ PortTypes PortTypes::parse_seinfo(std::string_view text, std::string source) {
   return t;
 }
 
-std::optional<PortTypes> PortTypes::installed(const std::string& selinux_root) {
+std::optional<PortTypes> PortTypes::installed(const std::string& selinux_root,
+                                              const std::filesystem::path& cache_dir) {
   auto policy = policy_file(selinux_root);
   if (!policy) return std::nullopt;
   auto seinfo = find_program("seinfo");
   if (!seinfo) return std::nullopt;
+  std::string source = "seinfo --portcon of " + policy->string();
+  // seinfo (setools, in Python) takes half a second; its answer depends only on the policy.
+  std::filesystem::path cached;
+  if (!cache_dir.empty()) {
+    try {
+      cached = cache_dir / (sha256_of(read_file(*policy, kPolicyLimit)).hex + ".portcon");
+      std::error_code ec;
+      if (std::filesystem::is_regular_file(cached, ec))
+        return parse_seinfo(read_file(cached, kPolicyLimit), source);
+    } catch (const Error&) {
+      // unreadable policy or a damaged entry: ask seinfo, and rewrite the entry
+    }
+  }
   auto out = run(shell_quote(*seinfo) + " " + shell_quote(policy->string()) + " --portcon");
   if (!out) return std::nullopt;
   try {
-    return parse_seinfo(*out, "seinfo --portcon of " + policy->string());
+    PortTypes t = parse_seinfo(*out, source);
+    if (!cached.empty()) {
+      try {
+        std::error_code ec;
+        std::filesystem::create_directories(cache_dir, ec);
+        write_file_atomic(cached, *out);
+      } catch (const Error&) {
+        // a read-only cache only costs the next run the same half second
+      }
+    }
+    return t;
   } catch (const Error&) {
     return std::nullopt;
   }

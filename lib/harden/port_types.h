@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -37,8 +38,10 @@ class PortTypes {
   // The installed policy: /etc/selinux/config's SELINUXTYPE (or the first policy found
   // under /etc/selinux/*/policy/), its highest policy.N, read with `seinfo` when that
   // program exists. nullopt when there is no policy or no seinfo (then use builtin()).
-  // `selinux_root` is for tests ("/etc/selinux").
-  static std::optional<PortTypes> installed(const std::string& selinux_root = "/etc/selinux");
+  // `selinux_root` is for tests ("/etc/selinux"). With a `cache_dir`, seinfo's answer is
+  // kept there under the policy's SHA-256 and read back while the policy is the same.
+  static std::optional<PortTypes> installed(const std::string& selinux_root = "/etc/selinux",
+                                            const std::filesystem::path& cache_dir = {});
 
   // The type of the narrowest rule containing the port; "unreserved_port_t" /
   // "reserved_port_t" when none does.

@@ -279,6 +279,32 @@ TEST_CASE("port types from the installed policy", "[harden][selinux]") {
   // the answer really comes from the policy.
   CHECK(installed->type_of({9000, "tcp"}) == "cslistener_port_t");
 
+  // Cached under the policy's digest: the second answer is read from the cache (a marked
+  // entry shows it), a damaged entry is asked again and rewritten.
+  TempDir cache("harden-policy-cache");
+  auto first = PortTypes::installed("/etc/selinux", cache.path() / "selinux");
+  REQUIRE(first.has_value());
+  CHECK(first->rules().size() == installed->rules().size());
+  std::vector<fs::path> entries;
+  for (const auto& e : fs::directory_iterator(cache.path() / "selinux"))
+    entries.push_back(e.path());
+  REQUIRE(entries.size() == 1);
+  CHECK(entries[0].extension() == ".portcon");
+  CHECK(entries[0].stem().string().size() == 64);
+  std::ofstream(entries[0]) << "portcon tcp 9000 system_u:object_r:marker_port_t:s0\n";
+  auto cached = PortTypes::installed("/etc/selinux", cache.path() / "selinux");
+  REQUIRE(cached.has_value());
+  CHECK(cached->type_of({9000, "tcp"}) == "marker_port_t");
+  CHECK(cached->source() == installed->source());
+  std::ofstream(entries[0]) << "garbage\n";
+  auto again = PortTypes::installed("/etc/selinux", cache.path() / "selinux");
+  REQUIRE(again.has_value());
+  CHECK(again->type_of({9000, "tcp"}) == "cslistener_port_t");
+  std::ifstream rewritten(entries[0]);
+  std::stringstream text;
+  text << rewritten.rdbuf();
+  CHECK(text.str().find("cslistener_port_t") != std::string::npos);
+
   HardenInput in = csvs_web_input();
   in.exposed_ports = {"9000/tcp"};
   HardenResult r = harden(in);
