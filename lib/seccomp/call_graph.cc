@@ -246,14 +246,14 @@ bool Graph::slot_in_blocks(const ObjectAnalysis& a, uint64_t slot) {
 // names are case-insensitive.
 void Graph::gate_named_functions() {
   cut_slots_.assign(objs_.size(), {});
-  std::unordered_map<const std::set<std::string>*, std::unordered_set<std::string>> lower;
+  std::unordered_map<const NameSet*, NameSet> lower;
   for (size_t o = 0; o < objs_.size(); ++o) {
     const GraphObject& g = objs_[o];
     const auto& methods = g.analysis->named.functions;
     if (!g.script_names || methods.empty()) continue;
     std::set<std::string> names;
     for (const auto& m : methods) {
-      const std::set<std::string>& pool = g.script_names->of(m.by);
+      const NameSet& pool = g.script_names->of(m.by);
       bool named = false;
       if (m.by == Interpreter::Php) {
         auto& folded = lower[&pool];

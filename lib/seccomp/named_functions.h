@@ -21,6 +21,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "elf/elf_file.h"
@@ -47,12 +48,23 @@ struct NamedFunctions {
 };
 
 // The names each runtime's scripts can call (script_names.h).
+// A set of names, looked up by string_view without building a string (the pools take
+// every identifier of every kept file: most are there already).
+struct NameHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+};
+using NameSet = std::unordered_set<std::string, NameHash, std::equal_to<>>;
+
+// Adds `name` unless it is there.
+inline void add_name(NameSet& set, std::string_view name) {
+  if (set.find(name) == set.end()) set.emplace(name);
+}
+
 struct CalledNames {
-  std::set<std::string> python;
-  std::set<std::string> php;
-  const std::set<std::string>& of(Interpreter by) const {
-    return by == Interpreter::Php ? php : python;
-  }
+  NameSet python;
+  NameSet php;
+  const NameSet& of(Interpreter by) const { return by == Interpreter::Php ? php : python; }
 };
 
 // The runtime whose C API `elf` uses to register functions, if any.

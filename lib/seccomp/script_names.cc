@@ -36,7 +36,7 @@ bool php_configuration(std::string_view path) {
 // Settings a web server hands to PHP: nginx's `fastcgi_param PHP_VALUE "a=b\n c=d";`
 // (FastCGI's names are upper case; to the semicolon, over lines) and Apache's `php_value a
 // b` (to the end of the line, with continuations).
-void add_server_php_settings(std::string_view data, std::set<std::string>& out) {
+void add_server_php_settings(std::string_view data, NameSet& out) {
   std::string lower = ascii_lower(data);
   for (size_t at = lower.find("php_"); at != std::string::npos; at = lower.find("php_", at + 4)) {
     std::string_view rest = std::string_view(lower).substr(at + 4);
@@ -54,7 +54,7 @@ void add_server_php_settings(std::string_view data, std::set<std::string>& out) 
 
 }  // namespace
 
-void add_php_identifiers(std::string_view path, std::string_view data, std::set<std::string>& out) {
+void add_php_identifiers(std::string_view path, std::string_view data, NameSet& out) {
   if (php_configuration(path)) {
     add_identifiers(data, false, out);
     return;
@@ -67,7 +67,7 @@ void add_php_identifiers(std::string_view path, std::string_view data, std::set<
   add_server_php_settings(data.substr(0, open), out);
 }
 
-void add_identifiers(std::string_view data, bool binary, std::set<std::string>& out) {
+void add_identifiers(std::string_view data, bool binary, NameSet& out) {
   size_t i = 0;
   while (i < data.size()) {
     if (!identifier_char(data[i])) {
@@ -81,14 +81,14 @@ void add_identifiers(std::string_view data, bool binary, std::set<std::string>& 
     i = j;
     if (run.size() > 256) continue;  // not a name
     if (!binary) {
-      if (identifier_start(run[0])) out.emplace(run);
+      if (identifier_start(run[0])) add_name(out, run);
       continue;
     }
     // marshal writes a string as a type byte ('z', 'Z', 'a', 'A', 'u', 't') and a length
     // (one byte for the short types, a letter for lengths such as 65), back to back: at
     // each type letter, what comes before it and what follows it or its length.
     auto emit = [&](std::string_view name) {
-      if (!name.empty() && identifier_start(name[0])) out.emplace(name);
+      if (!name.empty() && identifier_start(name[0])) add_name(out, name);
     };
     emit(run);
     for (size_t k = 0; k < run.size(); ++k) {

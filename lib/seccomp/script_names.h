@@ -32,10 +32,10 @@ namespace imgstrip {
 // The identifiers of `data` into `out`. Bytecode runs strings into their neighbours
 // (marshal's type bytes are letters, and so are some lengths): in `binary` data each run
 // is also split at the letters marshal uses as string types.
-void add_identifiers(std::string_view data, bool binary, std::set<std::string>& out);
+void add_identifiers(std::string_view data, bool binary, NameSet& out);
 
 // The identifiers PHP can run or read from `data`, a kept file at `path` (normalized).
-void add_php_identifiers(std::string_view path, std::string_view data, std::set<std::string>& out);
+void add_php_identifiers(std::string_view path, std::string_view data, NameSet& out);
 
 struct ScriptNames {
   std::optional<CalledNames> names;  // unset: not gated

@@ -13,19 +13,19 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);
-  auto check = [&](const std::set<std::string>& names) {
+  auto check = [&](const imgstrip::NameSet& names) {
     for (const auto& n : names) {
       if (n.empty() || (n[0] >= '0' && n[0] <= '9') || text.find(n) == std::string_view::npos)
         std::abort();
     }
   };
   for (bool binary : {false, true}) {
-    std::set<std::string> names;
+    imgstrip::NameSet names;
     imgstrip::add_identifiers(text, binary, names);
     check(names);
   }
   for (std::string_view path : {"etc/nginx/sites-enabled/default", "etc/php/8.2/php.ini"}) {
-    std::set<std::string> names;
+    imgstrip::NameSet names;
     imgstrip::add_php_identifiers(path, text, names);
     check(names);
   }

@@ -168,9 +168,9 @@ Opt opts[] = {{"alpha", (void*)o_a, 1, "a"}, {"beta", (void*)o_b, 4, 0}, {0, 0, 
 }
 
 TEST_CASE("identifiers of kept files, in text and in bytecode", "[seccomp][python]") {
-  std::set<std::string> names;
+  NameSet names;
   add_identifiers("os.setpriority(0, 0, 5)  # 2nd try\n", false, names);
-  CHECK(names == std::set<std::string>{"os", "setpriority", "try"});
+  CHECK(names == NameSet{"os", "setpriority", "try"});
   names.clear();
   // marshal: a type letter + length + text, back to back; the length of a 70-character
   // docstring is the letter 'F'.
