@@ -4,8 +4,10 @@
 # app's exercise with the STRIPPED image's file system chrooted under strace -f and
 # checks that every syscall made after the exec of the image's entrypoint is in the
 # profile (the report's allowed + denied; denied ones are answered with an errno by
-# design). Prints |static|, |observed| and the misses per app; exits 1 on any miss, or
-# when an app could not be built, stripped or exercised (no answer, no verdict).
+# design). Prints per app |static|, |observed|, the runtime's share (what the profile
+# allows only for the OCI runtime), the ratio (allowed - runtime) / (observed - runtime)
+# and the misses; exits 1 on any miss, or when an app could not be built, stripped or
+# exercised (no answer, no verdict).
 #
 # Reuses the strips (and logs) in CORPUS_WORK when that is set (tests/e2e/test_corpus.sh
 # does); IMGSTRIP is the binary (default: build/cmd/imgstrip of this checkout).
@@ -25,7 +27,7 @@ for app in "${apps[@]}"; do
   dir=$CORPUS_WORK/$app
   mkdir -p "$dir"
   if ! { corpus_build "$app" && corpus_strip "$app"; } 2>"$dir/soundness.err"; then
-    rows+=("$app|-|-|-|strip failed")
+    rows+=("$app|-|-|-|-|-|strip failed")
     notes+=("$app: $(tail -1 "$dir/soundness.err")")
     status=1
     continue
@@ -41,7 +43,15 @@ for app in "${apps[@]}"; do
   misses=$(comm -23 "$dir/observed.txt" "$dir/static.txt" | tr '\n' ' ' | sed 's/ $//')
   static=$(wc -l <"$dir/static.txt")
   observed=$(wc -l <"$dir/observed.txt")
-  rows+=("$app|$static|$observed|${misses:-none}|$ran")
+  # The runtime's share: what the profile allows only for the OCI runtime (runc's calls
+  # between the filter and the app's exec), left out of both sides of the ratio.
+  jq -r '.seccomp.fromRuntime // [] | .[]' "$CORPUS_WORK/$app/report.json" | sort -u >"$dir/runtime.txt"
+  runtime=$(wc -l <"$dir/runtime.txt")
+  app_static=$(jq -r '.seccomp.allowed[]' "$CORPUS_WORK/$app/report.json" | sort -u |
+    comm -23 - "$dir/runtime.txt" | wc -l)
+  app_observed=$(comm -23 "$dir/observed.txt" "$dir/runtime.txt" | wc -l)
+  ratio=$(awk -v s="$app_static" -v o="$app_observed" 'BEGIN { if (o > 0) printf "%.2f", s / o; else print "-" }')
+  rows+=("$app|$static|$observed|$runtime|$ratio|${misses:-none}|$ran")
   if [ -n "$misses" ]; then
     status=1
     for m in $misses; do
@@ -59,7 +69,7 @@ for app in "${apps[@]}"; do
 done
 
 {
-  echo "app|static|observed|misses|ran"
+  echo "app|static|observed|runtime|ratio|misses|ran"
   printf '%s\n' "${rows[@]}"
 } | column -t -s '|'
 [ ${#notes[@]} -eq 0 ] || { echo; printf '%s\n' "${notes[@]}"; }

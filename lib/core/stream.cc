@@ -140,17 +140,36 @@ std::string read_file(const std::filesystem::path& path, size_t limit) {
 }
 
 void write_file_atomic(const std::filesystem::path& path, std::string_view data) {
-  auto tmp = path;
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::file_status st = fs::status(path, ec);  // through symbolic links
+  fs::path target = path;
+  if (!ec && fs::exists(st)) {
+    if (fs::is_directory(st)) fail("cannot write {}: it is a directory", path.string());
+    if (!fs::is_regular_file(st)) {
+      // A device, pipe or socket (-o /dev/null, --report /dev/stdout): written in place.
+      // The rename below would put a plain file where the node was.
+      FileWriter out(path);
+      out.write(data);
+      out.close();
+      return;
+    }
+    // A link to a file: the file is replaced and the link stays.
+    if (fs::is_symlink(fs::symlink_status(path, ec))) {
+      fs::path real = fs::canonical(path, ec);
+      if (!ec) target = real;
+    }
+  }
+  auto tmp = target;
   tmp += ".tmp-" + std::to_string(::getpid());
   {
     FileWriter out(tmp);
     out.write(data);
     out.close();
   }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
+  fs::rename(tmp, target, ec);
   if (ec) {
-    std::filesystem::remove(tmp, ec);
+    fs::remove(tmp, ec);
     fail("cannot write {}: {}", path.string(), ec.message());
   }
 }

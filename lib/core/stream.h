@@ -111,6 +111,8 @@ uint64_t drain(ReadStream& in);
 
 std::string read_file(const std::filesystem::path& path, size_t limit);
 // Writes `data` to `path` atomically (temporary file in the same folder, then rename).
+// A path that names a device, pipe or socket (/dev/null, /dev/stdout) is written in place;
+// one that is a symbolic link to a file replaces that file and keeps the link.
 void write_file_atomic(const std::filesystem::path& path, std::string_view data);
 
 }  // namespace imgstrip

@@ -139,6 +139,12 @@ fi
 "$IMGSTRIP" seccomp -q --tls-verify=false "$REGISTRY/csvs2021-web_i" -p nginx -p php-fpm \
   --seccomp-cache "$cache" -o "$WORK/cmd.json"
 check_eq "imgstrip seccomp gives the strip's profile" "$(jq -cS . "$WORK/profile.json")" "$(jq -cS . "$WORK/cmd.json")"
+# Output to a device or a pipe is written there: the file is not renamed over the node.
+"$IMGSTRIP" seccomp -q --tls-verify=false "$REGISTRY/csvs2021-web_i" -p nginx -p php-fpm \
+  --seccomp-cache "$cache" -o /dev/null --report /dev/stdout >"$WORK/report-stdout.json"
+check "-o /dev/null leaves /dev/null a character device" test -c /dev/null
+check_eq "--report /dev/stdout writes the report to standard output" \
+  "$(jq -c .seccomp.allowed "$WORK/report.json")" "$(jq -c .allowed "$WORK/report-stdout.json")"
 check_fails "bad --runtime: usage error" 2 "expected runc or crun" \
   "$IMGSTRIP" seccomp "$REGISTRY/csvs2021-web_i" --runtime docker
 "$IMGSTRIP" -q --tls-verify=false -i "$REGISTRY/csvs2021-web_i" -p nginx -p php-fpm --no-seccomp \
