@@ -85,4 +85,12 @@ std::string human_size(uint64_t bytes) {
   return u == 0 ? fmt::format("{} B", bytes) : fmt::format("{:.1f} {}", v, units[u]);
 }
 
+std::filesystem::path user_cache_dir(std::string_view name) {
+  const char* xdg = std::getenv("XDG_CACHE_HOME");
+  if (xdg && *xdg) return std::filesystem::path(xdg) / "imgstrip" / name;
+  const char* home = std::getenv("HOME");
+  if (home && *home) return std::filesystem::path(home) / ".cache" / "imgstrip" / name;
+  return {};
+}
+
 }  // namespace imgstrip::cli

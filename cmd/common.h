@@ -2,7 +2,9 @@
 #pragma once
 
 #include <cxxopts.hpp>
+#include <filesystem>
 #include <string>
+#include <string_view>
 
 #include "oci/platform.h"
 #include "registry/options.h"
@@ -25,6 +27,10 @@ bool quiet(const cxxopts::ParseResult& args);
 cxxopts::ParseResult parse(cxxopts::Options& options, int argc, char** argv);
 
 std::string human_size(uint64_t bytes);
+
+// ${XDG_CACHE_HOME:-~/.cache}/imgstrip/NAME (seccomp analyses, the SELinux policy's port
+// types); empty without a home.
+std::filesystem::path user_cache_dir(std::string_view name);
 
 // A source or destination as the user wrote it, with bare names resolved as docker does
 // (the local engine first; see resolve_source / resolve_target). The engine is asked only

@@ -1,18 +1,11 @@
 #include "seccomp_flags.h"
 
 #include <charconv>
-#include <cstdlib>
 
+#include "common.h"
 #include "core/error.h"
 
 namespace imgstrip::cli {
-std::filesystem::path user_cache_dir(std::string_view name) {
-  const char* xdg = std::getenv("XDG_CACHE_HOME");
-  if (xdg && *xdg) return std::filesystem::path(xdg) / "imgstrip" / name;
-  const char* home = std::getenv("HOME");
-  if (home && *home) return std::filesystem::path(home) / ".cache" / "imgstrip" / name;
-  return {};
-}
 
 void add_seccomp_flags(cxxopts::Options& options) {
   options.add_options("seccomp")(

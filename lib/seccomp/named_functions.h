@@ -47,7 +47,6 @@ struct NamedFunctions {
   std::vector<std::string> c_names;  // sorted, unique
 };
 
-// The names each runtime's scripts can call (script_names.h).
 // A set of names, looked up by string_view without building a string (the pools take
 // every identifier of every kept file: most are there already).
 struct NameHash {
@@ -61,6 +60,7 @@ inline void add_name(NameSet& set, std::string_view name) {
   if (set.find(name) == set.end()) set.emplace(name);
 }
 
+// The names each runtime's scripts can call (script_names.h).
 struct CalledNames {
   NameSet python;
   NameSet php;

@@ -66,6 +66,18 @@ bool has_name(const std::vector<NamedFunction>& m, std::string_view name) {
   return std::any_of(m.begin(), m.end(), [&](const NamedFunction& x) { return x.name == name; });
 }
 
+// The stub-linked extension module of kModule, built in `dir`.
+fs::path compile_module(const fs::path& dir) {
+  make_stub(dir);
+  return compile(dir, "mod.cpython-311-x86_64-linux-gnu.so", kModule,
+                 "-O2 -shared -fPIC " + stub_flags(dir));
+}
+
+// Python names chroot; PHP's pool holds the other two, which Python's gate must not see.
+CalledNames gating_names() {
+  return {{"x_chroot", "os", "path"}, {"x_syncfs", "x_sethostname"}};
+}
+
 void check_gating(const SyscallAnalysis& all, const SyscallAnalysis& gated) {
   for (const char* s : {"chroot", "sethostname", "syncfs"}) {
     INFO(s);
@@ -85,9 +97,7 @@ void check_gating(const SyscallAnalysis& all, const SyscallAnalysis& gated) {
 TEST_CASE("python methods of a position-independent extension module, gated by name",
           "[seccomp][python]") {
   TempDir tmp;
-  make_stub(tmp.path());
-  auto so = compile(tmp.path(), "mod.cpython-311-x86_64-linux-gnu.so", kModule,
-                    "-O2 -shared -fPIC " + stub_flags(tmp.path()));
+  auto so = compile_module(tmp.path());
   ObjectAnalysis o = analyze_file(so);
   REQUIRE(o.named.functions.size() == 3);
   CHECK(has_name(o.named.functions, "x_chroot"));
@@ -97,7 +107,7 @@ TEST_CASE("python methods of a position-independent extension module, gated by n
 
   SyscallAnalysis all = analyze_host({}, {}, {so});
   SeccompOptions options;
-  options.script_names = CalledNames{{"x_chroot", "os", "path"}, {"x_syncfs", "x_sethostname"}};
+  options.script_names = gating_names();
   SyscallAnalysis gated = analyze_host({}, options, {so});
   INFO(explain_text(gated));
   check_gating(all, gated);
@@ -106,9 +116,7 @@ TEST_CASE("python methods of a position-independent extension module, gated by n
 TEST_CASE("the name pool is computed only where some object calls functions by name",
           "[seccomp][python]") {
   TempDir tmp;
-  make_stub(tmp.path());
-  auto so = compile(tmp.path(), "mod.cpython-311-x86_64-linux-gnu.so", kModule,
-                    "-O2 -shared -fPIC " + stub_flags(tmp.path()));
+  auto so = compile_module(tmp.path());
   auto plain = compile(tmp.path(), "libplain.so", R"(
 #include <unistd.h>
 int plain(void) { return sethostname("x", 1); }
@@ -118,7 +126,7 @@ int plain(void) { return sethostname("x", 1); }
   SeccompOptions options;
   options.script_names_source = [&]() -> std::optional<CalledNames> {
     ++calls;
-    return CalledNames{{"x_chroot", "os", "path"}, {"x_syncfs", "x_sethostname"}};
+    return gating_names();
   };
   SyscallAnalysis gated = analyze_host({}, options, {so});
   CHECK(calls == 1);
