@@ -13,7 +13,8 @@ TARGETS=(fuzz_pkgdb_dpkg fuzz_pkgdb_apk fuzz_pkgdb_rpm_header fuzz_pkgdb_bdb_has
          fuzz_resolve_iconv_use fuzz_resolve_python_module_names fuzz_seccomp_config_gate fuzz_seccomp_script_names
          fuzz_engine_messages fuzz_engine_ping fuzz_sign_signing_key fuzz_attach_referrers fuzz_sbom_app_metadata
          fuzz_verify_request fuzz_verify_openapi fuzz_verify_trace fuzz_harden_writes
-         fuzz_fs_gzip_reader fuzz_harden_file_caps fuzz_resolve_openssl_dirs)
+         fuzz_fs_gzip_reader fuzz_harden_file_caps fuzz_resolve_openssl_dirs fuzz_java_jimage
+         fuzz_java_module_info)
 CC=clang CXX=clang++ cmake -S . -B "$BUILD" -DIMGSTRIP_FUZZ=ON -DIMGSTRIP_TESTS=OFF \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIMGSTRIP_WERROR=ON >/dev/null
 cmake --build "$BUILD" -j "$(nproc)" --target "${TARGETS[@]}" >/dev/null
@@ -67,6 +68,10 @@ for t in "${TARGETS[@]}"; do
       for f in /usr/bin/ldd /usr/sbin/update-ca-certificates; do
         if [ -f "$f" ]; then head -c 20000 "$f" >"$dir/$(basename "$f")"; fi
       done ;;
+    fuzz_java_jimage|fuzz_java_module_info)
+      # java.logging's declaration from the JDK, alone and in a small image.
+      python3 scripts/java-fuzz-seeds.py /usr/lib/jvm/java-17-openjdk-amd64/lib/modules "$dir"
+      printf 'Java_sun_nio_ch_EPoll_create\0Java_my_1pkg_Outer_00024Inner_run__I' >"$dir/jni" ;;
     fuzz_engine_ping) printf '1.41\0004.3.1' >"$dir/podman"; printf '1.43' >"$dir/docker" ;;
     fuzz_sign_signing_key)
       { printf '0'; openssl ecparam -genkey -name prime256v1 -noout 2>/dev/null; } >"$dir/sec1"

@@ -1,8 +1,5 @@
 #include "resolve/java_classpath.h"
 
-#include <archive.h>
-#include <archive_entry.h>
-
 #include <algorithm>
 #include <cctype>
 #include <map>
@@ -11,6 +8,7 @@
 
 #include "core/error.h"
 #include "core/path.h"
+#include "java/jar_reader.h"
 #include "resolve/java_manifest.h"
 
 namespace imgstrip {
@@ -19,7 +17,6 @@ namespace {
 constexpr size_t kManifestLimit = size_t{1} << 20;
 constexpr size_t kArgfileLimit = size_t{1} << 20;
 constexpr size_t kJarEntriesLimit = 200000;  // entries read before giving up on a manifest
-constexpr size_t kWholeJarLimit = size_t{64} << 20;
 
 using Env = std::map<std::string, std::string>;
 
@@ -406,88 +403,31 @@ class JavaCommand {
   bool no_argfiles_ = false;
 };
 
-// libarchive reading a tree's file through its stream.
-struct StreamSource {
-  std::unique_ptr<ReadStream> in;
-  std::vector<char> buf = std::vector<char>(size_t{1} << 16);
-  std::string error;
-};
-
-la_ssize_t read_cb(struct archive* a, void* data, const void** out) {
-  auto* s = static_cast<StreamSource*>(data);
-  try {
-    size_t n = s->in->read(s->buf.data(), s->buf.size());
-    *out = s->buf.data();
-    return static_cast<la_ssize_t>(n);
-  } catch (const std::exception& e) {
-    s->error = e.what();
-    archive_set_error(a, EIO, "%s", e.what());
-    return -1;
-  }
-}
-
-std::string error_of(struct archive* a) {
-  const char* err = archive_error_string(a);
-  return err != nullptr ? err : "unknown error";
-}
-
-// The manifest's text, or nullopt with a note in `out`. Jars up to kWholeJarLimit are read
-// whole and found through the zip's central directory, as Java's JarFile does; larger ones
-// are streamed (local headers, in order: the jar tool writes the manifest first).
+// The manifest's text, or nullopt with a note in `out` (java/jar_reader.h reads the jar).
 std::optional<std::string> read_manifest(const FileTree& tree, const Entry& jar,
                                          const std::string& name, Findings& out) {
-  StreamSource src;
-  std::string whole;
-  std::unique_ptr<struct archive, int (*)(struct archive*)> a(archive_read_new(),
-                                                              archive_read_free);
-  archive_read_support_format_zip(a.get());
-  int rc = ARCHIVE_FATAL;
   try {
-    if (jar.size <= kWholeJarLimit) {
-      whole = tree.read(jar, kWholeJarLimit);
-      rc = archive_read_open_memory(a.get(), whole.data(), whole.size());
-    } else {
-      src.in = tree.open(jar);
-      rc = archive_read_open(a.get(), &src, nullptr, read_cb, nullptr);
+    JarReader r(tree, jar);
+    for (size_t n = 0; n < kJarEntriesLimit; ++n) {
+      auto p = r.next();
+      if (!p) return std::nullopt;  // a jar without a manifest
+      if (p->size() != 20 || !ends_with_nocase(*p, "META-INF/MANIFEST.MF")) continue;
+      bool truncated = false;
+      std::string text;
+      try {
+        text = r.read(kManifestLimit, &truncated);
+      } catch (const Error& e) {
+        out.note(name + ": its manifest " + e.what());
+        return std::nullopt;
+      }
+      if (truncated)
+        out.note(name + ": manifest larger than " + std::to_string(kManifestLimit) +
+                 " bytes, only its start read");
+      return text;
     }
   } catch (const Error& e) {
     out.note(name + ": " + e.what());
     return std::nullopt;
-  }
-  if (rc != ARCHIVE_OK) {
-    out.note(name + ": not a readable jar (" + error_of(a.get()) + ")");
-    return std::nullopt;
-  }
-  struct archive_entry* e = nullptr;
-  for (size_t n = 0; n < kJarEntriesLimit; ++n) {
-    rc = archive_read_next_header(a.get(), &e);
-    if (rc == ARCHIVE_EOF) return std::nullopt;  // a jar without a manifest
-    if (rc < ARCHIVE_WARN) {
-      out.note(name + ": damaged jar (" + error_of(a.get()) + ")");
-      return std::nullopt;
-    }
-    const char* path = archive_entry_pathname(e);
-    std::string_view p = path != nullptr ? path : "";
-    while (p.starts_with("./") || p.starts_with('/'))
-      p.remove_prefix(p.starts_with('/') ? 1 : 2);
-    if (p.size() != 20 || !ends_with_nocase(p, "META-INF/MANIFEST.MF")) continue;
-    std::string text;
-    char buf[16384];
-    while (text.size() < kManifestLimit) {
-      la_ssize_t got = archive_read_data(a.get(), buf, sizeof buf);
-      if (got < 0) {
-        out.note(name + ": its manifest cannot be read (" + error_of(a.get()) + ")");
-        return std::nullopt;
-      }
-      if (got == 0) break;
-      text.append(buf, static_cast<size_t>(got));
-    }
-    if (text.size() >= kManifestLimit) {
-      out.note(name + ": manifest larger than " + std::to_string(kManifestLimit) +
-               " bytes, only its start read");
-      text.resize(kManifestLimit);
-    }
-    return text;
   }
   out.note(name + ": no manifest in its first " + std::to_string(kJarEntriesLimit) + " entries");
   return std::nullopt;
