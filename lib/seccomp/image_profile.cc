@@ -144,6 +144,12 @@ ImageSeccomp seccomp_profile_for(const FileTree& tree, const std::set<std::strin
     out.dlopened.push_back(r);
   }
 
+  out.java_modules = java_module_gates(tree, kept, settings.command_line, out.dlopened);
+  for (const auto& g : out.java_modules)
+    for (const auto& l : g.not_loaded)
+      out.dlopened.erase(std::remove(out.dlopened.begin(), out.dlopened.end(), l.path),
+                         out.dlopened.end());
+
   SeccompOptions so = settings.analysis;
   so.programs = out.programs;
   so.dlopened = out.dlopened;
@@ -218,6 +224,7 @@ nlohmann::json seccomp_report_json(const ImageSeccomp& s) {
               {"unresolved", std::move(unresolved)},
               {"notes", a.notes},
               {"configuration", std::move(configuration)},
+              {"javaModules", java_module_gates_json(s.java_modules)},
               {"namedFunctions", std::move(named)},
               {"argumentFilters", std::move(arguments)},
               {"profile", s.profile.json}};

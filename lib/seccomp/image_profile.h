@@ -15,6 +15,7 @@
 
 #include "fs/tree.h"
 #include "seccomp/config_gate.h"
+#include "seccomp/java_modules.h"
 #include "seccomp/profile.h"
 #include "seccomp/seccomp_analysis.h"
 
@@ -32,6 +33,9 @@ struct ImageSeccomp {
   std::vector<std::string> dlopened;  // kept shared objects nothing links against
   std::vector<std::string> skipped;   // kept ELF files left out, with the reason
   std::vector<ConfigGate> gates;      // code the kept configuration turns on or leaves off
+  // Per kept JDK: its JNI libraries that no module of the boot layer can load, taken out of
+  // `dlopened` (java_modules.h).
+  std::vector<JavaModuleGate> java_modules;
   // Why functions called by name were not gated although scripts are kept (a kept
   // archive hides code); empty otherwise (SyscallAnalysis::named_left_out says what was).
   std::string names_not_gated;

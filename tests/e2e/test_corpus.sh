@@ -61,6 +61,13 @@ for app in "${apps[@]}"; do
   echo "  $(jq -r '"\(.bytes.before) -> \(.bytes.after) bytes, \(.seccomp.allowed) syscalls allowed"' "$d/summary.json")"
   check "$app: the report gives every kept path its reasons" \
     jq -e '(.kept | length) > 0 and ([.kept[] | select((.reasons // []) | length == 0)] | length == 0)' "$d/report.json"
+  # A kept JDK: the serviceability agent's JNI library (jdk.hotspot.agent, never in a
+  # class-path application's boot layer) is not analysed, so ptrace is not allowed.
+  if jq -e '(.seccomp.javaModules // []) | length > 0' "$d/report.json" >/dev/null; then
+    check "$app: libsaproc.so (jdk.hotspot.agent, outside the boot layer) is not loaded: no ptrace" \
+      jq -e '([.seccomp.javaModules[].notLoaded[].object | test("/libsaproc[.]so$")] | any) and
+             (.seccomp.allowed | index("ptrace") == null)' "$d/report.json"
+  fi
   corpus_run "$app" stripped strip >"$d/strip.out"
   check "$app: stripped: answers identically (podman's default seccomp)" diff "$d/orig.out" "$d/strip.out"
   grep -h '^!! ' "$d/strip.out" | sed 's/^/  /'

@@ -6,29 +6,11 @@
 #include <memory>
 
 #include "core/tempdir.h"
-#include "fs/content_store.h"
 #include "seccomp/config_gate.h"
 #include "seccomp_test_util.h"
 
 using namespace imgstrip;
 using namespace imgstrip::seccomp_test;
-
-namespace {
-
-FileTree tree_with(const std::vector<std::pair<std::string, std::string>>& files) {
-  auto store = std::make_shared<ContentStore>();
-  FileTree tree(store);
-  for (const auto& [path, data] : files) {
-    Entry e;
-    e.path = path;
-    e.size = data.size();
-    e.content = store->append(data);
-    tree.insert(e);
-  }
-  return tree;
-}
-
-}  // namespace
 
 TEST_CASE("request_slowlog_timeout in php-fpm pool files", "[seccomp][config]") {
   CHECK_FALSE(fpm_slowlog_on(""));

@@ -10,6 +10,8 @@
 #include "core/rootfs.h"
 #include "core/stream.h"
 #include "elf/closure.h"
+#include "fs/content_store.h"
+#include "fs/tree.h"
 #include "seccomp/object_analysis.h"
 #include "seccomp/seccomp_analysis.h"
 #include "unit/elf/elf_test_util.h"
@@ -38,6 +40,20 @@ inline SyscallAnalysis analyze_host(const std::vector<fs::path>& programs,
   }
   closure.resolve();
   return analyze_syscalls(root, closure, options);
+}
+
+// A tree of regular files {path, bytes}.
+inline FileTree tree_with(const std::vector<std::pair<std::string, std::string>>& files) {
+  auto store = std::make_shared<ContentStore>();
+  FileTree tree(store);
+  for (const auto& [path, data] : files) {
+    Entry e;
+    e.path = path;
+    e.size = data.size();
+    e.content = store->append(data);
+    tree.insert(e);
+  }
+  return tree;
 }
 
 inline bool allows(const SyscallAnalysis& a, std::string_view name) {
