@@ -175,6 +175,19 @@ std::unique_ptr<ReadStream> FileTree::open(const Entry& e) const {
   return std::make_unique<StoreReader>(contents_, contents_->open(e.content, e.size));
 }
 
+std::string FileTree::read_start(const Entry& e, size_t n) const {
+  auto in = open(e);
+  std::string out(static_cast<size_t>(std::min<uint64_t>(e.size, n)), '\0');
+  size_t got = 0;
+  while (got < out.size()) {
+    size_t r = in->read(out.data() + got, out.size() - got);
+    if (r == 0) break;
+    got += r;
+  }
+  out.resize(got);
+  return out;
+}
+
 std::string FileTree::read(const Entry& e, size_t limit) const {
   if (e.size > limit) fail("{} is larger than the limit of {} bytes", e.path, limit);
   auto in = open(e);

@@ -79,6 +79,9 @@ class FileTree : public RootFs {
   // built without contents or the entry is not a regular file.
   std::unique_ptr<ReadStream> open(const Entry& e) const;
   std::string read(const Entry& e, size_t limit) const;
+  // The first `n` bytes of a regular file (all of it when it is shorter), for a header or
+  // the start of a file larger than a reader's limit.
+  std::string read_start(const Entry& e, size_t n) const;
   bool has_contents() const { return contents_ != nullptr; }
   const std::shared_ptr<ContentStore>& contents() const { return contents_; }
 

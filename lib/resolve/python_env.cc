@@ -270,16 +270,7 @@ std::string read_start(const FileTree& tree, std::string_view path, size_t limit
   const Entry* e = real_file(tree, path);
   if (e == nullptr || !tree.has_contents()) return "";
   try {
-    auto in = tree.open(*e);
-    std::string out(static_cast<size_t>(std::min<uint64_t>(e->size, limit)), '\0');
-    size_t got = 0;
-    while (got < out.size()) {
-      size_t n = in->read(out.data() + got, out.size() - got);
-      if (n == 0) break;
-      got += n;
-    }
-    out.resize(got);
-    return out;
+    return tree.read_start(*e, limit);
   } catch (const std::exception&) {
     return "";
   }

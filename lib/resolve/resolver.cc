@@ -12,20 +12,6 @@ namespace {
 constexpr size_t kHeadSize = 1024;
 constexpr int kMaxRounds = 1000;
 
-std::string read_head(const FileTree& tree, const Entry& e) {
-  std::string head;
-  auto in = tree.open(e);
-  head.resize(std::min<uint64_t>(e.size, kHeadSize));
-  size_t got = 0;
-  while (got < head.size()) {
-    size_t n = in->read(head.data() + got, head.size() - got);
-    if (n == 0) break;
-    got += n;
-  }
-  head.resize(got);
-  return head;
-}
-
 class Resolver {
  public:
   Resolver(const FileTree& tree, const ImageConfig& config, const StripRequest& request)
@@ -75,7 +61,7 @@ class Resolver {
       const Entry* e = ctx_.tree.find(path);
       if (e == nullptr || e->type != FileType::Regular || e->size == 0) continue;
       try {
-        std::string head = read_head(ctx_.tree, *e);
+        std::string head = ctx_.tree.read_start(*e, kHeadSize);
         KeptFile file{path, *e, head};
         for (auto& r : rules_)
           r->file(ctx_, file);

@@ -29,15 +29,7 @@ T get(std::string_view b, size_t off) {
 // shared object, or something not analysed here. Only little-endian ELF64 is analysed.
 ElfKind elf_kind(const FileTree& tree, const Entry& e, std::string* why) {
   if (e.size < 64) return ElfKind::NotElf;
-  auto in = tree.open(e);
-  std::string head(static_cast<size_t>(std::min<uint64_t>(e.size, 4096)), '\0');
-  size_t got = 0;
-  while (got < head.size()) {
-    size_t n = in->read(head.data() + got, head.size() - got);
-    if (n == 0) break;
-    got += n;
-  }
-  head.resize(got);
+  std::string head = tree.read_start(e, 4096);
   if (head.size() < 64 || head.compare(0, 4,
                                        "\x7f"
                                        "ELF") != 0)

@@ -32,20 +32,6 @@ bool is_zip(std::string_view head) {
   return head.starts_with("PK\x03\x04");
 }
 
-// A regular file's first four bytes (fewer when it is shorter).
-std::string head(const FileTree& tree, const Entry& e) {
-  auto in = tree.open(e);
-  std::string out(4, '\0');
-  size_t got = 0;
-  while (got < out.size()) {
-    size_t n = in->read(out.data() + got, out.size() - got);
-    if (n == 0) break;
-    got += n;
-  }
-  out.resize(got);
-  return out;
-}
-
 bool name_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
          c == '$';
@@ -271,7 +257,7 @@ JavaModuleGate gate_image(const FileTree& tree, const std::string& image,
             path);
         return g;
       }
-      if (is_zip(head(tree, *f))) {
+      if (is_zip(tree.read_start(*f, 4))) {
         JarReader jar(tree, *f);
         if (auto m = search_jar(jar, "/" + path, s, 0)) {
           g.not_gated = fmt::format(
@@ -333,7 +319,7 @@ std::vector<JavaModuleGate> java_module_gates(const FileTree& tree,
     if (e == nullptr || e->type != FileType::Regular || e->size < kJImageHeaderSize) continue;
     std::string h;
     try {
-      h = head(tree, *e);
+      h = tree.read_start(*e, 4);
     } catch (const Error&) {
       continue;  // unreadable: not an image this can read
     }

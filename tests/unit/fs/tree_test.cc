@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "core/error.h"
+#include "fs/content_store.h"
 
 using namespace imgstrip;
 
@@ -201,4 +202,17 @@ TEST_CASE("content store spools to an anonymous file") {
   CHECK(t.read(*t.find("f"), 100) == "hello");
   CHECK_THROWS_WITH(t.read(*t.find("f"), 3), Catch::Contains("limit"));
   CHECK_THROWS_WITH(t.open(*t.find("")), Catch::Contains("not a regular file"));
+}
+
+TEST_CASE("read_start reads a file's first bytes, all of a shorter one") {
+  auto store = std::make_shared<ContentStore>();
+  FileTree t(store);
+  Entry e = file("etc/motd", 5);
+  e.content = store->append("hello");
+  t.insert(e);
+  const Entry& m = *t.find("etc/motd");
+  CHECK(t.read_start(m, 4) == "hell");
+  CHECK(t.read_start(m, 5) == "hello");
+  CHECK(t.read_start(m, 100) == "hello");
+  CHECK(t.read_start(m, 0).empty());
 }
