@@ -68,6 +68,11 @@ for t in "${TARGETS[@]}"; do
       for f in /usr/bin/ldd /usr/sbin/update-ca-certificates; do
         if [ -f "$f" ]; then head -c 20000 "$f" >"$dir/$(basename "$f")"; fi
       done ;;
+    fuzz_seccomp_config_gate)
+      printf '[www]\nrequest_slowlog_timeout = 5s ; x\nprocess.priority=-5\nchroot = /srv\n' >"$dir/fpm"
+      printf '[mysqld]\nchr = /srv\n# chroot\nexec mariadbd --LOOSE_chroot=/x\n' >"$dir/cnf"
+      printf '[libdefaults]\n default_ccache_name = KEYRING:persistent:%%{uid}\n' >"$dir/krb5"
+      printf '\177ELF\000KEYRING:\000KEYRING\000GNOME-KEYRING-X\000' >"$dir/elf" ;;
     fuzz_java_jimage|fuzz_java_module_info)
       # java.logging's declaration from the JDK, alone and in a small image.
       python3 scripts/java-fuzz-seeds.py /usr/lib/jvm/java-17-openjdk-amd64/lib/modules "$dir"

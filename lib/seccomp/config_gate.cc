@@ -7,6 +7,8 @@
 #include "core/path.h"
 #include "core/text.h"
 #include "elf/elf_header.h"
+#include "seccomp/krb5_ccache.h"
+#include "seccomp/mysql_options.h"
 
 namespace imgstrip {
 
@@ -70,28 +72,82 @@ std::optional<ConfigLine> nginx_worker_priority_on(std::string_view text) {
 
 namespace {
 
-// One setting that turns on a program's calls to an import.
+// One setting that turns on an object's calls to some imports.
 struct GateRule {
-  std::string_view program;  // base names starting with this
-  std::string_view import;
+  std::string_view object;  // base names starting with this (a program or a library)
+  std::vector<std::string_view> imports;
   std::string_view what;
   std::string_view off;  // what the report says when nothing turns it on
   std::optional<ConfigLine> (*on)(std::string_view);
   bool any_file;      // every kept text file, not only etc/ and *.conf
   bool command_line;  // the program takes the setting as an argument
+  // Kept ELF objects can turn it on too (a program passing the name to a library): their
+  // bytes, and whether they are the gated object's own.
+  bool (*on_object)(std::string_view bytes, bool gated) = nullptr;
 };
 
-constexpr GateRule kRules[] = {
-    {"php-fpm", "ptrace", "php-fpm's slow-log tracer (request_slowlog_timeout)",
-     "sets request_slowlog_timeout above 0", fpm_slowlog_on, false, false},
-    {"nginx", "setpriority", "nginx's worker_priority", "sets worker_priority",
-     nginx_worker_priority_on, true, true},
-    {"php-fpm", "setpriority", "php-fpm's process.priority", "sets process.priority",
-     fpm_process_priority_on, true, false},
-    {"php-fpm", "chroot", "php-fpm's pool chroot", "sets chroot", fpm_chroot_on, true, false},
+// libkeyutils' functions that libkrb5's keyring ccache calls.
+const std::vector<std::string_view> kKeyutils = {"add_key",
+                                                 "keyctl_clear",
+                                                 "keyctl_describe_alloc",
+                                                 "keyctl_get_keyring_ID",
+                                                 "keyctl_get_persistent",
+                                                 "keyctl_link",
+                                                 "keyctl_read_alloc",
+                                                 "keyctl_search",
+                                                 "keyctl_set_timeout",
+                                                 "keyctl_unlink",
+                                                 "keyctl_setperm",
+                                                 "keyctl_revoke",
+                                                 "keyctl_update",
+                                                 "keyctl_invalidate",
+                                                 "request_key",
+                                                 "keyctl"};
+
+const GateRule kRules[] = {
+    {"php-fpm",
+     {"ptrace"},
+     "php-fpm's slow-log tracer (request_slowlog_timeout)",
+     "sets request_slowlog_timeout above 0",
+     fpm_slowlog_on,
+     false,
+     false},
+    {"nginx",
+     {"setpriority"},
+     "nginx's worker_priority",
+     "sets worker_priority",
+     nginx_worker_priority_on,
+     true,
+     true},
+    {"php-fpm",
+     {"setpriority"},
+     "php-fpm's process.priority",
+     "sets process.priority",
+     fpm_process_priority_on,
+     true,
+     false},
+    {"php-fpm", {"chroot"}, "php-fpm's pool chroot", "sets chroot", fpm_chroot_on, true, false},
+    {"mariadbd",
+     {"chroot"},
+     "the MariaDB server's --chroot",
+     "sets the chroot option",
+     mysql_chroot_on,
+     true,
+     true},
+    {"mysqld",
+     {"chroot"},
+     "the MySQL server's --chroot",
+     "sets the chroot option",
+     mysql_chroot_on,
+     true,
+     true},
+    {"libkrb5.so", kKeyutils, "Kerberos' kernel-keyring credential cache (KEYRING:)",
+     "names a KEYRING ccache (KRB5CCNAME, default_ccache_name)", krb5_keyring_on, true, true,
+     krb5_keyring_in_object},
 };
 
 constexpr size_t kMaxConfig = size_t{8} << 20;
+constexpr size_t kMaxObject = size_t{1} << 30;
 
 bool config_path(std::string_view path) {
   return path.starts_with("etc/") || path.ends_with(".conf");
@@ -106,9 +162,11 @@ bool documentation(std::string_view path) {
   return false;
 }
 
-// Decides one rule: the first kept file (or the command line) that turns it on.
+// Decides one rule for `gated` (the objects it applies to): the first kept file (or the
+// command line) that turns it on.
 void decide(const GateRule& rule, const FileTree& tree, const std::set<std::string>& kept,
-            const std::vector<std::string>& command_line, std::vector<ConfigGate>& gates) {
+            const std::vector<std::string>& command_line, const std::set<std::string>& gated,
+            std::vector<ConfigGate>& gates) {
   std::optional<std::string> on;
   size_t read = 0;
   if (rule.command_line) {
@@ -119,11 +177,18 @@ void decide(const GateRule& rule, const FileTree& tree, const std::set<std::stri
   }
   for (auto it = kept.begin(); !on && it != kept.end(); ++it) {
     std::string path = FileTree::normalize(*it);
-    if (rule.any_file ? documentation(path) : !config_path(path)) continue;
+    bool self = gated.count(path) > 0;
+    if (!self && (rule.any_file ? documentation(path) : !config_path(path))) continue;
     const Entry* e = tree.find(path);
-    if (!e || e->type != FileType::Regular || e->size > kMaxConfig) continue;
+    if (!e || e->type != FileType::Regular) continue;
+    if (is_elf(tree.read_start(*e, 4))) {
+      if (rule.on_object && e->size <= kMaxObject &&
+          rule.on_object(tree.read(*e, kMaxObject), self))
+        on = fmt::format("{} names it", path);
+      continue;
+    }
+    if (e->size > kMaxConfig) continue;
     std::string text = tree.read(*e, kMaxConfig);
-    if (is_elf(text)) continue;
     ++read;
     if (auto line = rule.on(text)) on = fmt::format("{}:{}: {}", path, line->line, line->text);
   }
@@ -131,26 +196,31 @@ void decide(const GateRule& rule, const FileTree& tree, const std::set<std::stri
     g.enabled = on.has_value();
     g.decided_by =
         on ? *on
-           : fmt::format("no kept {} ({} read){} {}",
+           : fmt::format("no kept {}{} ({} read){} {}",
                          rule.any_file ? "text file outside documentation"
                                        : "configuration file under etc/ or *.conf",
-                         read, rule.command_line ? " nor the image's command line" : "", rule.off);
+                         rule.on_object ? " or ELF object" : "", read,
+                         rule.command_line ? " nor the image's command line" : "", rule.off);
   }
 }
 
 }  // namespace
 
 std::vector<ConfigGate> config_gates(const FileTree& tree, const std::set<std::string>& kept,
-                                     const std::vector<std::string>& programs,
+                                     const std::vector<std::string>& objects,
                                      const std::vector<std::string>& command_line) {
   std::vector<ConfigGate> out;
   for (const GateRule& rule : kRules) {
     std::vector<ConfigGate> gates;
-    for (const auto& p : programs)
-      if (base_name(p).starts_with(rule.program))
-        gates.push_back({p, std::string(rule.import), std::string(rule.what), false, ""});
+    std::set<std::string> gated;
+    for (const auto& p : objects)
+      if (base_name(p).starts_with(rule.object)) {
+        gated.insert(p);
+        for (std::string_view import : rule.imports)
+          gates.push_back({p, std::string(import), std::string(rule.what), false, ""});
+      }
     if (gates.empty()) continue;
-    decide(rule, tree, kept, command_line, gates);
+    decide(rule, tree, kept, command_line, gated, gates);
     out.insert(out.end(), gates.begin(), gates.end());
   }
   return out;

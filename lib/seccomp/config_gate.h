@@ -15,6 +15,13 @@
 //   (src/os/unix/ngx_process_cycle.c). nginx reads its configuration from any path (-c) and
 //   takes directives on its command line (-g), so every kept text file and the image's
 //   command line are read, and any mention outside a comment counts as on.
+// - The MariaDB/MySQL server calls chroot only with its chroot option (mysqld.cc, set_root),
+//   which my.cnf, --defaults-file, scripts and the command line can give, abbreviated
+//   (mysql_options.h): every kept text file and the command line are read.
+// - libkrb5 calls libkeyutils (add_key, keyctl) only for a kernel-keyring credential cache
+//   (krb5_ccache.h): every kept text file, the command line and kept ELF objects are read
+//   for the KEYRING type. A container started with KRB5CCNAME=KEYRING:... needs a strip
+//   that has it in the image's Env.
 #pragma once
 
 #include <cstddef>
@@ -29,7 +36,7 @@
 namespace imgstrip {
 
 struct ConfigGate {
-  std::string program;     // real path of the program ("usr/sbin/php-fpm8.2")
+  std::string program;     // real path of the object ("usr/sbin/php-fpm8.2", a libkrb5.so)
   std::string import;      // the imported function whose calls the setting turns on
   std::string what;        // "php-fpm's slow-log tracer"
   bool enabled = false;    // the kept configuration turns it on: nothing is left out
@@ -55,13 +62,14 @@ std::optional<ConfigLine> fpm_chroot_on(std::string_view conf);
 // naming the worker_priority directive, the lines starting with # left aside.
 std::optional<ConfigLine> nginx_worker_priority_on(std::string_view text);
 
-// The gates of `programs` (real paths of kept programs), decided from the kept files of
-// `tree` and from `command_line` (the image's Entrypoint, Cmd and Env words). php-fpm's is
-// read from kept regular files under etc/ or named *.conf, nginx's from every kept regular
-// file that is not an ELF object, documentation or an editor's syntax file; files over
-// 8 MiB are data, not configuration.
+// The gates of `objects` (real paths of the analysed programs and libraries), decided from
+// the kept files of `tree` and from `command_line` (the image's Entrypoint, Cmd and Env
+// words). php-fpm's slow log is read from kept regular files under etc/ or named *.conf, the
+// others from every kept regular file that is not an ELF object (for libkrb5's, ELF objects
+// too), documentation or an editor's syntax file; text files over 8 MiB are data, not
+// configuration. One gate per object and import.
 std::vector<ConfigGate> config_gates(const FileTree& tree, const std::set<std::string>& kept,
-                                     const std::vector<std::string>& programs,
+                                     const std::vector<std::string>& objects,
                                      const std::vector<std::string>& command_line = {});
 
 }  // namespace imgstrip

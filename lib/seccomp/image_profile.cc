@@ -145,7 +145,10 @@ ImageSeccomp seccomp_profile_for(const FileTree& tree, const std::set<std::strin
   SeccompOptions so = settings.analysis;
   so.programs = out.programs;
   so.dlopened = out.dlopened;
-  out.gates = config_gates(tree, kept, out.programs, settings.command_line);
+  std::vector<std::string> objects;
+  for (const auto& o : closure.objects())
+    if (o.error.empty()) objects.push_back(o.path);
+  out.gates = config_gates(tree, kept, objects, settings.command_line);
   for (const auto& g : out.gates)
     if (!g.enabled) so.cut_imports[g.program].push_back(g.import);
   so.script_names_source = [&]() {

@@ -61,6 +61,15 @@ for app in "${apps[@]}"; do
   echo "  $(jq -r '"\(.bytes.before) -> \(.bytes.after) bytes, \(.seccomp.allowed) syscalls allowed"' "$d/summary.json")"
   check "$app: the report gives every kept path its reasons" \
     jq -e '(.kept | length) > 0 and ([.kept[] | select((.reasons // []) | length == 0)] | length == 0)' "$d/report.json"
+  # None of the calls that break out of a container or into the kernel: the issue's list
+  # (unshare only with its flags filtered).
+  check "$app: the profile allows none of mount, ptrace, bpf, keyctl, add_key... (unshare only filtered)" \
+    jq -e '[.seccomp.allowed[] | select(IN("mount", "umount2", "pivot_root", "ptrace",
+             "process_vm_readv", "process_vm_writev", "bpf", "perf_event_open", "kexec_load",
+             "init_module", "finit_module", "delete_module", "setns", "keyctl", "add_key",
+             "request_key", "swapon", "reboot", "userfaultfd"))] == [] and
+           ((.seccomp.allowed | index("unshare")) == null or .seccomp.argumentFilters.unshare.allowed != null)' \
+    "$d/report.json"
   # A kept JDK: the serviceability agent's JNI library (jdk.hotspot.agent, never in a
   # class-path application's boot layer) is not analysed, so ptrace is not allowed.
   if jq -e '(.seccomp.javaModules // []) | length > 0' "$d/report.json" >/dev/null; then

@@ -3,10 +3,13 @@
 // the kept files of a tree, and a cut import leaving its syscall out.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <memory>
 
 #include "core/tempdir.h"
 #include "seccomp/config_gate.h"
+#include "seccomp/krb5_ccache.h"
+#include "seccomp/mysql_options.h"
 #include "seccomp_test_util.h"
 
 using namespace imgstrip;
@@ -169,4 +172,92 @@ int main(int argc, char** argv) {
   SyscallAnalysis a = analyze_host({exe}, cut);
   CHECK_FALSE(allows(a, "ptrace"));
   CHECK(allows(a, "getppid"));
+}
+
+TEST_CASE("the MariaDB/MySQL server's chroot option, as my_getopt reads it", "[seccomp][config]") {
+  CHECK_FALSE(mysql_chroot_on(""));
+  CHECK_FALSE(mysql_chroot_on("[mysqld]\nuser = mysql\n# chroot = /srv\n;chroot=/srv\n"));
+  auto on = mysql_chroot_on("[mysqld]\nchroot = /srv/db\n");
+  REQUIRE(on);
+  CHECK(on->line == 2);
+  CHECK(on->text == "chroot = /srv/db");
+  // Any case, '_' for '-', loose-, and an unambiguous prefix ("chr", not "ch").
+  CHECK(mysql_chroot_on("exec mariadbd --user=mysql --CHROOT=/srv \"$@\""));
+  CHECK(mysql_chroot_on("mariadbd --loose_chroot /srv"));
+  CHECK(mysql_chroot_on("opts='--chr=/srv'"));
+  CHECK(mysql_chroot_on("chro=/srv"));
+  CHECK_FALSE(mysql_chroot_on("mariadbd --ch=/srv"));
+  CHECK_FALSE(mysql_chroot_on("mariadbd --chrooted=/srv"));
+  // Not an option: a word in the middle of a line without "--" (MariaDB's help tables).
+  CHECK_FALSE(mysql_chroot_on("INSERT INTO help_topic VALUES (420, 37, 'CHR', 'CHR(N)');"));
+  // The chroot command at the start of a script's line counts (never the reverse).
+  CHECK(mysql_chroot_on("chroot /jail /usr/sbin/mariadbd"));
+
+  const std::string server = "usr/sbin/mariadbd";
+  FileTree tree = tree_with(
+      {{"etc/mysql/my.cnf", "[mysqld]\nuser = mysql\n"},
+       {"usr/share/mysql/fill_help_tables.sql", "INSERT INTO t VALUES ('CHR', 'chroot');\n"},
+       {"srv/db/extra.cnf", "[mariadbd]\nchroot=/srv/db\n"}});
+  std::set<std::string> kept = {"etc/mysql/my.cnf", "usr/share/mysql/fill_help_tables.sql"};
+  auto gates = config_gates(tree, kept, {server, "usr/lib/x86_64-linux-gnu/libc.so.6"});
+  REQUIRE(gates.size() == 1);
+  CHECK(gates[0].import == "chroot");
+  CHECK_FALSE(gates[0].enabled);
+  gates = config_gates(tree, kept, {server}, {"mariadbd", "--chroot=/srv/db"});
+  CHECK(gates[0].enabled);
+  CHECK(gates[0].decided_by == "the image's command line: --chroot=/srv/db");
+  kept.insert("srv/db/extra.cnf");  // --defaults-extra-file can name any path
+  gates = config_gates(tree, kept, {server});
+  CHECK(gates[0].enabled);
+  CHECK(gates[0].decided_by == "srv/db/extra.cnf:2: chroot=/srv/db");
+}
+
+TEST_CASE("Kerberos' keyring ccache: named in text or in ELF strings", "[seccomp][config]") {
+  CHECK_FALSE(krb5_keyring_on(""));
+  CHECK_FALSE(
+      krb5_keyring_on("[libdefaults]\n# default_ccache_name = KEYRING:persistent:%{uid}\n"));
+  CHECK_FALSE(krb5_keyring_on("default_ccache_name = FILE:/tmp/krb5cc_%{uid}\n"));
+  CHECK_FALSE(krb5_keyring_on("GNUTLS_E_OPENPGP_KEYRING_ERROR: PRIVATE-GNOME-KEYRING-PKCS11"));
+  auto on = krb5_keyring_on("[libdefaults]\n  default_ccache_name = KEYRING:persistent:%{uid}\n");
+  REQUIRE(on);
+  CHECK(on->line == 2);
+  CHECK(krb5_keyring_on("export KRB5CCNAME=\"KEYRING:session:app\""));
+
+  using namespace std::string_literals;
+  // libkrb5's own strings: the type's prefix and name, and its compiled-in default.
+  std::string lib =
+      "\x7f"
+      "ELF\0KEYRING:\0KEYRING\0FILE:/tmp/krb5cc_%{uid}\0"s;
+  CHECK_FALSE(krb5_keyring_in_object(lib, true));
+  CHECK(krb5_keyring_in_object(lib + "KEYRING:persistent:%{uid}\0"s, true));
+  // Another object: a name, or the type alone (krb5_cc_new_unique).
+  CHECK(krb5_keyring_in_object("\0KEYRING:session:x\0"s, false));
+  CHECK(krb5_keyring_in_object("\0KEYRING\0"s, false));
+  CHECK_FALSE(krb5_keyring_in_object("\0GNUTLS_E_OPENPGP_KEYRING_ERROR\0"s, false));
+  CHECK_FALSE(krb5_keyring_in_object("\0PRIVATE-GNOME-KEYRING-PKCS11-PROTOCOL\0"s, false));
+
+  const std::string krb5 = "usr/lib/x86_64-linux-gnu/libkrb5.so.3.3";
+  FileTree tree = tree_with({{krb5, lib},
+                             {"etc/krb5.conf", "[libdefaults]\n default_realm = EXAMPLE\n"},
+                             {"usr/bin/app",
+                              "\x7f"
+                              "ELF\0KEYRING:session:app\0"s},
+                             {"etc/krb5.conf.d/keyring", "default_ccache_name = KEYRING:x\n"}});
+  std::set<std::string> kept = {krb5, "etc/krb5.conf"};
+  auto gates = config_gates(tree, kept, {krb5});
+  REQUIRE(gates.size() > 10);  // one per libkeyutils function libkrb5 calls
+  CHECK(
+      std::any_of(gates.begin(), gates.end(), [](const auto& g) { return g.import == "add_key"; }));
+  CHECK(std::none_of(gates.begin(), gates.end(), [](const auto& g) { return g.enabled; }));
+  CHECK_THAT(gates[0].decided_by, Catch::Contains("names a KEYRING ccache"));
+  gates = config_gates(tree, kept, {krb5}, {"KRB5CCNAME=KEYRING:session:x"});
+  CHECK(gates[0].enabled);
+  auto with = [&](const std::string& path) {
+    auto k = kept;
+    k.insert(path);
+    return config_gates(tree, k, {krb5})[0];
+  };
+  CHECK(with("usr/bin/app").decided_by == "usr/bin/app names it");
+  CHECK(with("etc/krb5.conf.d/keyring").decided_by ==
+        "etc/krb5.conf.d/keyring:1: default_ccache_name = KEYRING:x");
 }
