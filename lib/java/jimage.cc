@@ -18,15 +18,15 @@ constexpr uint64_t kMaxIndex = uint64_t{256} << 20;
 constexpr uint64_t kMaxModuleInfo = uint64_t{1} << 20;
 
 enum Attribute : uint8_t {
-  kEnd = 0,
-  kModule,
-  kParent,
-  kBase,
-  kExtension,
-  kOffset,
-  kCompressed,
-  kUncompressed,
-  kCount
+  kAttrEnd = 0,
+  kAttrModule,
+  kAttrParent,
+  kAttrBase,
+  kAttrExtension,
+  kAttrOffset,
+  kAttrCompressed,
+  kAttrUncompressed,
+  kAttrCount
 };
 
 struct Header {
@@ -119,15 +119,15 @@ JImageIndex parse_jimage_index(std::string_view index) {
   out.resources.reserve(h.table_length);
   for (uint32_t i = 0; i < h.table_length; ++i) {
     uint32_t at = u32_at(index, offsets_at + size_t{i} * 4, h.big);
-    std::array<uint64_t, kCount> attr{};
+    std::array<uint64_t, kAttrCount> attr{};
     size_t p = at;
     for (;;) {
       if (p >= locations.size())
         fail("jimage: location {} runs past the locations table ({} bytes)", i, locations.size());
       auto byte = static_cast<uint8_t>(locations[p]);
       uint8_t kind = byte >> 3;
-      if (kind == kEnd) break;
-      if (kind >= kCount) fail("jimage: location {} has an unknown attribute {}", i, kind);
+      if (kind == kAttrEnd) break;
+      if (kind >= kAttrCount) fail("jimage: location {} has an unknown attribute {}", i, kind);
       size_t len = (byte & 7u) + 1;
       if (len > locations.size() - p - 1)
         fail("jimage: location {} runs past the locations table ({} bytes)", i, locations.size());
@@ -138,13 +138,13 @@ JImageIndex parse_jimage_index(std::string_view index) {
       p += 1 + len;
     }
     JImageResource r;
-    r.module = string_at(strings, attr[kModule], "module");
-    r.parent = string_at(strings, attr[kParent], "parent");
-    r.base = string_at(strings, attr[kBase], "base");
-    r.extension = string_at(strings, attr[kExtension], "extension");
-    r.offset = attr[kOffset];
-    r.compressed = attr[kCompressed];
-    r.uncompressed = attr[kUncompressed];
+    r.module = string_at(strings, attr[kAttrModule], "module");
+    r.parent = string_at(strings, attr[kAttrParent], "parent");
+    r.base = string_at(strings, attr[kAttrBase], "base");
+    r.extension = string_at(strings, attr[kAttrExtension], "extension");
+    r.offset = attr[kAttrOffset];
+    r.compressed = attr[kAttrCompressed];
+    r.uncompressed = attr[kAttrUncompressed];
     out.resources.push_back(std::move(r));
   }
   return out;

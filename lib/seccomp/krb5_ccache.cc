@@ -24,7 +24,7 @@ bool any_type(std::string_view data, F f) {
   return false;
 }
 
-bool name_char(char c) {
+bool krb5_name_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
          c == '-';
 }
@@ -38,8 +38,9 @@ std::optional<ConfigLine> krb5_keyring_on(std::string_view text) {
     std::string_view line = trim_line(raw);
     if (line.empty() || line.front() == '#' || line.front() == ';') return;
     // A ccache name: "KEYRING:..." (not GNUTLS_E_OPENPGP_KEYRING_ERROR nor GNOME-KEYRING-...).
-    if (any_type(line,
-                 [](char before, char after, char) { return !name_char(before) && after == ':'; }))
+    if (any_type(line, [](char before, char after, char) {
+          return !krb5_name_char(before) && after == ':';
+        }))
       out = ConfigLine{number, std::string(line)};
   });
   return out;
