@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <map>
 
 #include <fmt/format.h>
 
@@ -137,10 +138,28 @@ ImageSeccomp seccomp_profile_for(const FileTree& tree, const std::set<std::strin
   }
 
   out.java_modules = java_module_gates(tree, kept, settings.command_line, out.dlopened);
+  std::set<std::string> not_loaded;
   for (const auto& g : out.java_modules)
     for (const auto& l : g.not_loaded)
-      out.dlopened.erase(std::remove(out.dlopened.begin(), out.dlopened.end(), l.path),
-                         out.dlopened.end());
+      not_loaded.insert(l.path);
+  if (!not_loaded.empty()) {
+    std::erase_if(out.dlopened, [&](const std::string& p) { return not_loaded.count(p) > 0; });
+    // A library that only libraries left out need would have been taken as loaded with
+    // dlopen without them (it may be loaded by name too): so it is now.
+    std::map<std::string, std::set<std::string>> needers;
+    for (const auto& o : closure.objects())
+      for (const auto& n : o.needed)
+        if (n.path) needers[*n.path].insert(o.path);
+    std::set<std::string> programs_set(out.programs.begin(), out.programs.end());
+    for (const auto& [lib, by] : needers) {
+      if (not_loaded.count(lib) || programs_set.count(lib)) continue;
+      const ClosureObject* o = closure.find(lib);
+      if (o == nullptr || !o->error.empty() || (o->is_static && !o->soname)) continue;
+      if (std::all_of(by.begin(), by.end(),
+                      [&](const std::string& n) { return not_loaded.count(n) > 0; }))
+        out.dlopened.push_back(lib);
+    }
+  }
 
   SeccompOptions so = settings.analysis;
   so.programs = out.programs;

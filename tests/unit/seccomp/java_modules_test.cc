@@ -9,7 +9,12 @@
 
 #include <filesystem>
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include "core/stream.h"
+#include "core/tempdir.h"
+#include "seccomp/image_profile.h"
 #include "seccomp/java_modules.h"
 #include "seccomp_test_util.h"
 
@@ -156,4 +161,52 @@ TEST_CASE("a damaged run-time image leaves every library in", "[seccomp][java]")
   REQUIRE(gates.size() == 1);
   CHECK(gates[0].not_loaded.empty());
   CHECK_THAT(gates[0].not_gated, Catch::Contains("jimage: truncated"));
+}
+
+TEST_CASE("a library only a left-out JNI library needs is still analysed as loaded by name",
+          "[seccomp][java]") {
+  // libonly.so: a JNI library of java.base's sun.nio.ch (System.loadLibrary can load it)
+  // that only the left-out agent library lists in DT_NEEDED. Without the agent it is taken
+  // as dlopened, so its native's sched_rr_get_interval stays in the profile; the agent's
+  // ptrace does not.
+  TempDir tmp;
+  compile(tmp.path(), "libonly.so", R"(
+#include <sched.h>
+long Java_sun_nio_ch_Only_interval(void) { struct timespec t; return sched_rr_get_interval(0, &t); }
+long only_helper(void) { return 0; }
+)",
+          "-shared -fPIC -O2 -Wl,-soname,libonly.so");
+  compile(tmp.path(), "libsaproc.so", R"(
+#include <sys/ptrace.h>
+extern long only_helper(void);
+long Java_sun_jvm_hotspot_debugger_linux_LinuxDebuggerLocal_attach0(void) {
+  return ptrace(PTRACE_TRACEME, 0, 0, 0) + only_helper();
+}
+)",
+          "-shared -fPIC -O2 -L'" + tmp.path().string() + "' -lonly -Wl,-rpath,'$ORIGIN'");
+  compile(tmp.path(), "app", "int main(void) { return 0; }", "-O2");
+  const std::string only = kHome + "/lib/libonly.so";
+  std::vector<std::pair<std::string, std::string>> files = {
+      {kHome + "/lib/modules", host(kHome + "/lib/modules")},
+      {kSaproc, read_file(tmp.path() / "libsaproc.so", size_t{1} << 24)},
+      {only, read_file(tmp.path() / "libonly.so", size_t{1} << 24)},
+      {"usr/bin/app", read_file(tmp.path() / "app", size_t{1} << 24)},  // the program
+      {"usr/lib/x86_64-linux-gnu/libc.so.6", host("usr/lib/x86_64-linux-gnu/libc.so.6")},
+      {"lib64/ld-linux-x86-64.so.2", host("lib64/ld-linux-x86-64.so.2")}};
+  FileTree tree = tree_with(files);
+  std::set<std::string> kept;
+  for (const auto& [p, b] : files)
+    kept.insert(p);
+  ImageSeccomp s = seccomp_profile_for(tree, kept, SeccompSettings{});
+  REQUIRE(s.java_modules.size() == 1);
+  REQUIRE(s.java_modules[0].not_loaded.size() == 1);
+  CHECK(s.java_modules[0].not_loaded[0].path == kSaproc);
+  CHECK(std::count(s.dlopened.begin(), s.dlopened.end(), only) == 1);
+  CHECK(std::count(s.dlopened.begin(), s.dlopened.end(), kSaproc) == 0);
+  CHECK(allows(s.analysis, "sched_rr_get_interval"));
+  auto ptrace = s.analysis.reasons.find(*syscall_number(s.analysis.arch, "ptrace"));
+  INFO("ptrace: " << (ptrace == s.analysis.reasons.end()
+                          ? std::string("not reached")
+                          : fmt::format("{}", fmt::join(ptrace->second.chain, " > "))));
+  CHECK_FALSE(allows(s.analysis, "ptrace"));
 }

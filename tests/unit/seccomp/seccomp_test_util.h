@@ -42,11 +42,18 @@ inline SyscallAnalysis analyze_host(const std::vector<fs::path>& programs,
   return analyze_syscalls(root, closure, options);
 }
 
-// A tree of regular files {path, bytes}.
+// A tree of regular files {path, bytes}, with their parent directories.
 inline FileTree tree_with(const std::vector<std::pair<std::string, std::string>>& files) {
   auto store = std::make_shared<ContentStore>();
   FileTree tree(store);
   for (const auto& [path, data] : files) {
+    for (size_t s = path.find('/'); s != std::string::npos; s = path.find('/', s + 1)) {
+      Entry d;
+      d.path = path.substr(0, s);
+      d.type = FileType::Directory;
+      d.mode = 0755;
+      if (tree.find(d.path) == nullptr) tree.insert(d);
+    }
     Entry e;
     e.path = path;
     e.size = data.size();
