@@ -74,7 +74,7 @@ namespace {
 
 // One setting that turns on an object's calls to some imports.
 struct GateRule {
-  std::string_view object;  // base names starting with this (a program or a library)
+  std::string_view object;  // a program's or library's base name (names_object)
   std::vector<std::string_view> imports;
   std::string_view what;
   std::string_view off;  // what the report says when nothing turns it on
@@ -162,6 +162,15 @@ bool documentation(std::string_view path) {
   return false;
 }
 
+// `base` is the rule's object: its name, maybe followed by a version or flavour
+// ("php-fpm8.2", "libkrb5.so.3.3", "nginx-debug"), not a longer name ("mysqldump").
+bool names_object(std::string_view base, std::string_view object) {
+  if (!base.starts_with(object)) return false;
+  if (base.size() == object.size()) return true;
+  char next = base[object.size()];
+  return !((next >= 'a' && next <= 'z') || (next >= 'A' && next <= 'Z') || next == '_');
+}
+
 // Decides one rule for `gated` (the objects it applies to): the first kept file (or the
 // command line) that turns it on.
 void decide(const GateRule& rule, const FileTree& tree, const std::set<std::string>& kept,
@@ -214,7 +223,7 @@ std::vector<ConfigGate> config_gates(const FileTree& tree, const std::set<std::s
     std::vector<ConfigGate> gates;
     std::set<std::string> gated;
     for (const auto& p : objects)
-      if (base_name(p).starts_with(rule.object)) {
+      if (names_object(base_name(p), rule.object)) {
         gated.insert(p);
         for (std::string_view import : rule.imports)
           gates.push_back({p, std::string(import), std::string(rule.what), false, ""});
