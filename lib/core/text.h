@@ -2,6 +2,7 @@
 // or onto a terminal: a newline in a file name must not end a comment and start a rule.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -32,6 +33,12 @@ constexpr bool identifier_char(char c) {
 // Whether `word` occurs in `text` as a whole identifier (no identifier character on
 // either side): "afalg" in "ssl_engine afalg;" or "engines-3/afalg.so", not in "afalgx".
 bool contains_word(std::string_view text, std::string_view word);
+
+// The value of a hexadecimal digit, -1 for any other character.
+int hex_value(char c);
+
+// Appends code point `cp` as UTF-8 (U+FFFD for one past U+10FFFF).
+void append_utf8(std::string& out, uint32_t cp);
 
 // Calls f(line, number) for each '\n'-separated line of `text` (numbers from 1, no
 // newline in `line`; a last line without one counts).

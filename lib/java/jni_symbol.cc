@@ -2,31 +2,9 @@
 
 #include <vector>
 
+#include "core/text.h"
+
 namespace imgstrip {
-
-namespace {
-
-int hex(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-void append_utf8(std::string& s, unsigned cp) {
-  if (cp < 0x80) {
-    s += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    s += static_cast<char>(0xC0 | (cp >> 6));
-    s += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    s += static_cast<char>(0xE0 | (cp >> 12));
-    s += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    s += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
-
-}  // namespace
 
 std::optional<JniNative> jni_native(std::string_view symbol) {
   constexpr std::string_view kPrefix = "Java_";
@@ -47,7 +25,7 @@ std::optional<JniNative> jni_native(std::string_view symbol) {
       if (i + 5 >= s.size()) return std::nullopt;
       unsigned cp = 0;
       for (size_t k = 2; k < 6; ++k) {
-        int h = hex(s[i + k]);
+        int h = hex_value(s[i + k]);
         if (h < 0) return std::nullopt;
         cp = cp << 4 | static_cast<unsigned>(h);
       }

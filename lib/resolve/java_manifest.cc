@@ -1,5 +1,7 @@
 #include "resolve/java_manifest.h"
 
+#include "core/text.h"
+
 namespace imgstrip {
 namespace {
 
@@ -17,13 +19,6 @@ bool same_name(std::string_view a, std::string_view b) {
 bool header_name_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
          c == '_';
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
 }
 
 std::string percent_decode(std::string_view s) {
