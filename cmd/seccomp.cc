@@ -26,7 +26,9 @@ int run_seccomp(int argc, char** argv) {
       "o,output", "write the profile to this file instead of printing it",
       cxxopts::value<std::string>())("report", "write the explanation (JSON) to this file",
                                      cxxopts::value<std::string>())(
-      "explain", "print why each system call is allowed (on stderr)");
+      "explain",
+      "print why each system call is allowed, and what the kept configuration left out (on "
+      "stderr)");
   add_keep_flags(options);
   add_seccomp_flags(options);
   add_transport_flags(options);
@@ -61,7 +63,10 @@ int run_seccomp(int argc, char** argv) {
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (args.count("report"))
     write_file_atomic(args["report"].as<std::string>(), seccomp_report_json(result).dump(2));
-  if (args.count("explain")) std::fputs(explain_text(result.analysis).c_str(), stderr);
+  if (args.count("explain")) {
+    std::fputs(explain_text(result.analysis).c_str(), stderr);
+    std::fputs(decisions_text(result).c_str(), stderr);
+  }
   std::string json = result.profile.json.dump(2) + "\n";
   if (args.count("output")) {
     write_file_atomic(args["output"].as<std::string>(), json);

@@ -5,8 +5,10 @@
 #include <algorithm>
 #include <cstring>
 #include <map>
+#include <tuple>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "core/error.h"
 #include "elf/closure.h"
@@ -242,6 +244,29 @@ nlohmann::json seccomp_report_json(const ImageSeccomp& s) {
               {"namedFunctions", std::move(named)},
               {"argumentFilters", std::move(arguments)},
               {"profile", s.profile.json}};
+}
+
+std::string decisions_text(const ImageSeccomp& s) {
+  std::string out;
+  // One line per object and setting, its imports together (libkrb5's keyutils calls).
+  std::map<std::tuple<std::string, std::string, std::string>, std::vector<std::string>> off;
+  for (const auto& g : s.gates)
+    if (!g.enabled) off[{g.program, g.what, g.decided_by}].push_back(g.import);
+  for (const auto& [key, imports] : off) {
+    const auto& [object, what, why] = key;
+    out += fmt::format("left out by the configuration: {} calls to {} ({}): {}\n", object,
+                       fmt::join(imports, ", "), what, why);
+  }
+  for (const auto& j : s.java_modules) {
+    for (const auto& l : j.not_loaded)
+      out += fmt::format(
+          "not loaded: {}: its natives belong to {}, outside the boot layer of /{} ({} of {} "
+          "modules)\n",
+          l.path, fmt::join(l.modules, ", "), j.image, j.boot_layer, j.modules);
+    if (!j.not_gated.empty())
+      out += fmt::format("every JNI library of /{} counted: {}\n", j.image, j.not_gated);
+  }
+  return out;
 }
 
 }  // namespace imgstrip

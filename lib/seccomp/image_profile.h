@@ -57,6 +57,11 @@ std::set<std::string> all_files(const FileTree& tree);
 // unresolved sites.
 nlohmann::json seccomp_report_json(const ImageSeccomp& s);
 
+// What the kept files decided, for people (`imgstrip seccomp --explain`): code a setting
+// leaves off (configuration gates, with the line or the search that decided) and JNI
+// libraries no module of the boot layer loads. Empty when nothing was left out.
+std::string decisions_text(const ImageSeccomp& s);
+
 // The label podman reads with --seccomp-policy=image.
 inline constexpr std::string_view kSeccompLabel = "io.containers.seccomp.profile";
 

@@ -145,6 +145,12 @@ check_eq "imgstrip seccomp gives the strip's profile" "$(jq -cS . "$WORK/profile
 check "-o /dev/null leaves /dev/null a character device" test -c /dev/null
 check_eq "--report /dev/stdout writes the report to standard output" \
   "$(jq -c .seccomp.allowed "$WORK/report.json")" "$(jq -c .allowed "$WORK/report-stdout.json")"
+# --explain also says what the kept configuration left out, and which line or search decided.
+"$IMGSTRIP" seccomp -q --tls-verify=false "$REGISTRY/csvs2021-web_i" -p nginx -p php-fpm \
+  --seccomp-cache "$cache" -o /dev/null --explain 2>"$WORK/explain.txt"
+check "--explain names php-fpm's slow-log tracer as left out by the configuration" \
+  grep -q "^left out by the configuration: usr/sbin/php-fpm.* calls to ptrace .*request_slowlog_timeout" \
+  "$WORK/explain.txt"
 check_fails "bad --runtime: usage error" 2 "expected runc or crun" \
   "$IMGSTRIP" seccomp "$REGISTRY/csvs2021-web_i" --runtime docker
 "$IMGSTRIP" -q --tls-verify=false -i "$REGISTRY/csvs2021-web_i" -p nginx -p php-fpm --no-seccomp \
