@@ -36,51 +36,45 @@ std::string error_of(struct archive* a) {
   return err != nullptr ? err : "unknown error";
 }
 
+struct archive* zip_reader() {
+  struct archive* a = archive_read_new();
+  if (a == nullptr) fail("not a readable jar (out of memory)");
+  archive_read_support_format_zip(a);
+  return a;
+}
+
 }  // namespace
 
-JarReader::JarReader(const FileTree& tree, const Entry& jar) : a_(archive_read_new()) {
-  if (a_ == nullptr) fail("not a readable jar (out of memory)");
-  archive_read_support_format_zip(a_);
-  int rc = ARCHIVE_FATAL;
-  try {
-    if (jar.size <= kWholeJarLimit) {
-      whole_ = tree.read(jar, kWholeJarLimit);
-      rc = archive_read_open_memory(a_, whole_.data(), whole_.size());
-    } else {
-      src_ = std::make_unique<Source>();
-      src_->in = tree.open(jar);
-      rc = archive_read_open(a_, src_.get(), nullptr, read_cb, nullptr);
-    }
-  } catch (...) {
-    archive_read_free(a_);
-    throw;
-  }
-  if (rc != ARCHIVE_OK) {
-    std::string why = error_of(a_);
-    archive_read_free(a_);
-    fail("not a readable jar ({})", why);
+void JarReader::Free::operator()(struct archive* a) const {
+  archive_read_free(a);
+}
+
+void JarReader::opened(int rc) {
+  if (rc != ARCHIVE_OK) fail("not a readable jar ({})", error_of(a_.get()));
+}
+
+JarReader::JarReader(const FileTree& tree, const Entry& jar) : a_(zip_reader()) {
+  if (jar.size <= kWholeJarLimit) {
+    whole_ = tree.read(jar, kWholeJarLimit);
+    opened(archive_read_open_memory(a_.get(), whole_.data(), whole_.size()));
+  } else {
+    src_ = std::make_unique<Source>();
+    src_->in = tree.open(jar);
+    opened(archive_read_open(a_.get(), src_.get(), nullptr, read_cb, nullptr));
   }
 }
 
-JarReader::JarReader(std::string whole) : whole_(std::move(whole)), a_(archive_read_new()) {
-  if (a_ == nullptr) fail("not a readable jar (out of memory)");
-  archive_read_support_format_zip(a_);
-  if (archive_read_open_memory(a_, whole_.data(), whole_.size()) != ARCHIVE_OK) {
-    std::string why = error_of(a_);
-    archive_read_free(a_);
-    fail("not a readable jar ({})", why);
-  }
+JarReader::JarReader(std::string whole) : whole_(std::move(whole)), a_(zip_reader()) {
+  opened(archive_read_open_memory(a_.get(), whole_.data(), whole_.size()));
 }
 
-JarReader::~JarReader() {
-  archive_read_free(a_);
-}
+JarReader::~JarReader() = default;
 
 std::optional<std::string> JarReader::next() {
   struct archive_entry* e = nullptr;
-  int rc = archive_read_next_header(a_, &e);
+  int rc = archive_read_next_header(a_.get(), &e);
   if (rc == ARCHIVE_EOF) return std::nullopt;
-  if (rc < ARCHIVE_WARN) fail("damaged jar ({})", error_of(a_));
+  if (rc < ARCHIVE_WARN) fail("damaged jar ({})", error_of(a_.get()));
   const char* path = archive_entry_pathname(e);
   std::string_view p = path != nullptr ? path : "";
   while (p.starts_with("./") || p.starts_with('/'))
@@ -93,8 +87,8 @@ std::string JarReader::read(size_t limit, bool* truncated) {
   char buf[16384];
   if (truncated) *truncated = false;
   for (;;) {
-    la_ssize_t got = archive_read_data(a_, buf, sizeof buf);
-    if (got < 0) fail("cannot be inflated ({})", error_of(a_));
+    la_ssize_t got = archive_read_data(a_.get(), buf, sizeof buf);
+    if (got < 0) fail("cannot be inflated ({})", error_of(a_.get()));
     if (got == 0) break;
     size_t room = limit - out.size();
     if (static_cast<size_t>(got) > room) {

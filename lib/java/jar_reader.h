@@ -36,9 +36,15 @@ class JarReader {
   struct Source;  // a streamed jar's bytes (jar_reader.cc)
 
  private:
+  struct Free {
+    void operator()(struct archive* a) const;
+  };
+  void opened(int rc);  // throws "not a readable jar" unless rc is ARCHIVE_OK
+
+  // Destroyed in reverse: the reader before the bytes it reads.
   std::unique_ptr<Source> src_;
   std::string whole_;
-  struct archive* a_ = nullptr;
+  std::unique_ptr<struct archive, Free> a_;
 };
 
 }  // namespace imgstrip

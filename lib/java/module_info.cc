@@ -42,7 +42,10 @@ class Cursor {
     auto s = take(2);
     return static_cast<uint16_t>(static_cast<uint8_t>(s[0]) << 8 | static_cast<uint8_t>(s[1]));
   }
-  uint32_t u4() { return uint32_t{u2()} << 16 | u2(); }
+  uint32_t u4() {
+    uint32_t high = u2();  // the operands of | are not sequenced: read in order
+    return high << 16 | u2();
+  }
   std::string_view take(size_t n) {
     if (n > b_.size() - pos_)
       fail("module-info.class: truncated at byte {} ({} more wanted, {} left)", pos_, n,

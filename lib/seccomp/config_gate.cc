@@ -59,15 +59,21 @@ std::optional<ConfigLine> fpm_chroot_on(std::string_view conf) {
   return fpm_setting(conf, "chroot", [](std::string_view v) { return !v.empty(); });
 }
 
-std::optional<ConfigLine> nginx_worker_priority_on(std::string_view text) {
+std::optional<ConfigLine> first_line(std::string_view text, std::string_view comments,
+                                     const std::function<bool(std::string_view)>& match) {
   std::optional<ConfigLine> out;
   for_each_line(text, [&](std::string_view raw, size_t number) {
     if (out) return;
     std::string_view line = trim_line(raw);
-    if (line.empty() || line.front() == '#') return;
-    if (contains_word(line, "worker_priority")) out = ConfigLine{number, std::string(line)};
+    if (line.empty() || comments.find(line.front()) != std::string_view::npos) return;
+    if (match(line)) out = ConfigLine{number, std::string(line)};
   });
   return out;
+}
+
+std::optional<ConfigLine> nginx_worker_priority_on(std::string_view text) {
+  return first_line(text, "#",
+                    [](std::string_view line) { return contains_word(line, "worker_priority"); });
 }
 
 namespace {

@@ -25,6 +25,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <set>
 #include <string>
@@ -50,6 +51,11 @@ struct ConfigLine {
   std::string text;  // the line, trimmed
 };
 std::optional<ConfigLine> fpm_slowlog_on(std::string_view conf);
+
+// The first line of `text`, trimmed, that is not empty, does not start with one of the
+// `comments` characters and that `match` accepts.
+std::optional<ConfigLine> first_line(std::string_view text, std::string_view comments,
+                                     const std::function<bool(std::string_view)>& match);
 
 // The first line of a php-fpm configuration that sets process.priority, to any value (a
 // number, ${VAR} from the environment, or nothing, which php-fpm refuses).

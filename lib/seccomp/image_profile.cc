@@ -109,14 +109,15 @@ ImageSeccomp seccomp_profile_for(const FileTree& tree, const std::set<std::strin
   // A kept library some kept object needs is loaded through that object; the others are
   // loaded with dlopen. An executable some object needs (libc.so.6 has a PT_INTERP) is a
   // library too.
-  std::set<std::string> needed;
+  std::map<std::string, std::set<std::string>> needers;  // object -> the objects needing it
   for (const auto& o : closure.objects())
     for (const auto& n : o.needed)
-      if (n.path) needed.insert(*n.path);
+      if (n.path) needers[*n.path].insert(o.path);
+  auto needed = [&](const std::string& p) { return needers.count(p) > 0; };
   auto real = [&](const std::string& p) { return tree.resolve(p).value_or(p); };
   for (const auto& p : programs) {
     std::string r = real(p);
-    if (needed.count(r)) continue;
+    if (needed(r)) continue;
     const ClosureObject* o = closure.find(r);
     if (o && !o->error.empty()) {
       out.skipped.push_back(fmt::format("{}: {}", p, o->error));
@@ -127,7 +128,7 @@ ImageSeccomp seccomp_profile_for(const FileTree& tree, const std::set<std::strin
   for (const auto& s : shared) {
     std::string r = real(s);
     const ClosureObject* o = closure.find(r);
-    if (needed.count(r) || !o) continue;
+    if (needed(r) || !o) continue;
     if (!o->error.empty()) {
       out.skipped.push_back(fmt::format("{}: {}", s, o->error));
       continue;
@@ -148,10 +149,6 @@ ImageSeccomp seccomp_profile_for(const FileTree& tree, const std::set<std::strin
     std::erase_if(out.dlopened, [&](const std::string& p) { return not_loaded.count(p) > 0; });
     // A library that only libraries left out need would have been taken as loaded with
     // dlopen without them (it may be loaded by name too): so it is now.
-    std::map<std::string, std::set<std::string>> needers;
-    for (const auto& o : closure.objects())
-      for (const auto& n : o.needed)
-        if (n.path) needers[*n.path].insert(o.path);
     std::set<std::string> programs_set(out.programs.begin(), out.programs.end());
     for (const auto& [lib, by] : needers) {
       if (not_loaded.count(lib) || programs_set.count(lib)) continue;

@@ -11,6 +11,7 @@
 
 #include "core/error.h"
 #include "core/path.h"
+#include "core/text.h"
 #include "elf/elf_file.h"
 #include "java/boot_layer.h"
 #include "java/jar_reader.h"
@@ -32,9 +33,9 @@ bool is_zip(std::string_view head) {
   return head.starts_with("PK\x03\x04");
 }
 
+// Java names also take '$'.
 bool name_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-         c == '$';
+  return identifier_char(c) || c == '$';
 }
 
 // `name` at `pos` of `data` is a whole name: not part of a longer name or, unless it is a
@@ -149,13 +150,13 @@ std::optional<Library> unloadable(const FileTree& tree, const std::string& path,
                                   const std::set<std::string>& layer) {
   const Entry* e = tree.find(path);
   if (e == nullptr || e->type != FileType::Regular) return std::nullopt;
-  std::optional<std::string> bytes = tree.read(*e, kLibraryLimit);
-  if (!bytes->starts_with("\x7f"
-                          "ELF"))
+  std::string bytes = tree.read(*e, kLibraryLimit);
+  if (!bytes.starts_with("\x7f"
+                         "ELF"))
     return std::nullopt;
   ElfParseOptions o;
   o.relocations = false;
-  ElfFile elf = ElfFile::parse(std::move(*bytes), path, o);
+  ElfFile elf = ElfFile::parse(std::move(bytes), path, o);
   Library lib;
   lib.path = path;
   for (const auto& sym : elf.symbols(SymbolTable::Dynamic)) {

@@ -10,8 +10,8 @@ namespace {
 
 constexpr std::string_view kType = "KEYRING";
 
-// Each place `data` holds the type's name, until `f(before, after)` (the bytes around it,
-// '\0' at an edge) returns true.
+// Each place `data` holds the type's name, until `f(before, after, next)` (the byte before
+// it and the two after it, '\0' past an edge) returns true.
 template <typename F>
 bool any_type(std::string_view data, F f) {
   for (size_t p = data.find(kType); p != std::string_view::npos; p = data.find(kType, p + 1)) {
@@ -24,26 +24,20 @@ bool any_type(std::string_view data, F f) {
   return false;
 }
 
+// Names around a ccache type also take '-' (GNOME-KEYRING-...).
 bool krb5_name_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-         c == '-';
+  return identifier_char(c) || c == '-';
 }
 
 }  // namespace
 
 std::optional<ConfigLine> krb5_keyring_on(std::string_view text) {
-  std::optional<ConfigLine> out;
-  for_each_line(text, [&](std::string_view raw, size_t number) {
-    if (out) return;
-    std::string_view line = trim_line(raw);
-    if (line.empty() || line.front() == '#' || line.front() == ';') return;
-    // A ccache name: "KEYRING:..." (not GNUTLS_E_OPENPGP_KEYRING_ERROR nor GNOME-KEYRING-...).
-    if (any_type(line, [](char before, char after, char) {
-          return !krb5_name_char(before) && after == ':';
-        }))
-      out = ConfigLine{number, std::string(line)};
+  // A ccache name: "KEYRING:..." (not GNUTLS_E_OPENPGP_KEYRING_ERROR nor GNOME-KEYRING-...).
+  return first_line(text, "#;", [](std::string_view line) {
+    return any_type(line, [](char before, char after, char) {
+      return !krb5_name_char(before) && after == ':';
+    });
   });
-  return out;
 }
 
 bool krb5_keyring_in_object(std::string_view bytes, bool gated) {

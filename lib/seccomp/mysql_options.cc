@@ -30,28 +30,21 @@ bool names_option(std::string_view word, bool first, std::string_view option, si
 
 std::optional<ConfigLine> mysql_option_on(std::string_view text, std::string_view option,
                                           size_t shortest) {
-  std::optional<ConfigLine> out;
-  for_each_line(text, [&](std::string_view raw, size_t number) {
-    if (out) return;
-    std::string_view line = trim_line(raw);
-    if (line.empty() || line.front() == '#' || line.front() == ';') return;
-    size_t i = 0;
-    while (i < line.size()) {
-      auto sep = [](char c) {
-        return std::isspace(static_cast<unsigned char>(c)) || c == '"' || c == '\'' || c == '`';
-      };
+  auto sep = [](char c) {
+    return std::isspace(static_cast<unsigned char>(c)) || c == '"' || c == '\'' || c == '`';
+  };
+  return first_line(text, "#;", [&](std::string_view line) {
+    for (size_t i = 0; i < line.size();) {
       while (i < line.size() && sep(line[i]))
         ++i;
       size_t start = i;
       while (i < line.size() && !sep(line[i]))
         ++i;
-      if (i > start && names_option(line.substr(start, i - start), start == 0, option, shortest)) {
-        out = ConfigLine{number, std::string(line)};
-        return;
-      }
+      if (i > start && names_option(line.substr(start, i - start), start == 0, option, shortest))
+        return true;
     }
+    return false;
   });
-  return out;
 }
 
 std::optional<ConfigLine> mysql_chroot_on(std::string_view text) {
