@@ -15,6 +15,7 @@
 #include "elf/elf_file.h"
 #include "java/boot_layer.h"
 #include "java/jar_reader.h"
+#include "java/jar_walk.h"
 #include "java/jimage.h"
 #include "java/jni_symbol.h"
 #include "java/module_info.h"
@@ -25,13 +26,8 @@ namespace imgstrip {
 namespace {
 
 constexpr size_t kChunk = size_t{1} << 20;
-constexpr size_t kJarEntryLimit = size_t{256} << 20;
 constexpr size_t kLibraryLimit = size_t{512} << 20;
 constexpr int kNestedJars = 2;  // a jar in a jar in a kept jar (Spring Boot's BOOT-INF/lib)
-
-bool is_zip(std::string_view head) {
-  return head.starts_with("PK\x03\x04");
-}
 
 // Java names also take '$'.
 bool name_char(char c) {
@@ -114,27 +110,19 @@ bool module_info_entry(std::string_view name) {
 
 // Searches a jar's entries; throws Error (with the entry) when one cannot be read whole.
 // Returns the entry that declares a module, if any.
-std::optional<std::string> search_jar(JarReader& jar, const std::string& where, Search& s,
-                                      int depth) {
-  while (auto name = jar.next()) {
-    if (module_info_entry(*name)) return *name;
-    bool truncated = false;
-    std::string data = jar.read(kJarEntryLimit, &truncated);
-    if (truncated) fail("{} is larger than {} MiB, not searched", *name, kJarEntryLimit >> 20);
-    std::string at = where + "!/" + *name;
-    s.bytes(*name, at);
-    if (is_zip(data) && depth < kNestedJars) {
-      try {
-        JarReader inner(std::move(data));
-        if (auto m = search_jar(inner, at, s, depth + 1)) return *name + "!/" + *m;
-      } catch (const Error& e) {
-        fail("{}: {}", *name, e.what());
-      }
-      continue;
-    }
-    s.bytes(data, at);
-  }
-  return std::nullopt;
+std::optional<std::string> search_jar(JarReader& jar, const std::string& where, Search& s) {
+  std::optional<std::string> module;
+  walk_jar(jar, where, kNestedJars,
+           [&](const std::string& at, const std::string& name, std::string_view data) {
+             if (module_info_entry(name)) {
+               module = at.substr(where.size() + 2);
+               return false;
+             }
+             s.bytes(name, at);
+             s.bytes(data, at);
+             return true;
+           });
+  return module;
 }
 
 struct Library {
@@ -260,7 +248,7 @@ JavaModuleGate gate_image(const FileTree& tree, const std::string& image,
       }
       if (is_zip(tree.read_start(*f, 4))) {
         JarReader jar(tree, *f);
-        if (auto m = search_jar(jar, "/" + path, s, 0)) {
+        if (auto m = search_jar(jar, "/" + path, s)) {
           g.not_gated = fmt::format(
               "/{}!/{} declares a module of the application, which may "
               "require any module",
