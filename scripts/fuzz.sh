@@ -72,7 +72,9 @@ for t in "${TARGETS[@]}"; do
       printf '[www]\nrequest_slowlog_timeout = 5s ; x\nprocess.priority=-5\nchroot = /srv\n' >"$dir/fpm"
       printf '[mysqld]\nchr = /srv\n# chroot\nexec mariadbd --LOOSE_chroot=/x\n' >"$dir/cnf"
       printf '[libdefaults]\n default_ccache_name = KEYRING:persistent:%%{uid}\n' >"$dir/krb5"
-      printf '\177ELF\000KEYRING:\000KEYRING\000GNOME-KEYRING-X\000' >"$dir/elf" ;;
+      printf '\177ELF\000KEYRING:\000KEYRING\000GNOME-KEYRING-X\000mkdir -m 700 %%s\000' >"$dir/elf"
+      printf 'DIR=/x\nmkdir -p "$DIR" `a` $(b) "${c[@]}" \\\n  -Z\nX=$(sed -n "s/a/b/p" $F)\n' >"$dir/sh"
+      printf 'http { read_ahead 1m; }\n[www]\nlisten.acl_users = a\n' >"$dir/acl" ;;
     fuzz_java_jimage|fuzz_java_module_info)
       # java.logging's declaration from the JDK, alone and in a small image.
       python3 scripts/java-fuzz-seeds.py /usr/lib/jvm/java-17-openjdk-amd64/lib/modules "$dir"

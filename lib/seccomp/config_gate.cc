@@ -4,9 +4,12 @@
 
 #include <fmt/format.h>
 
+#include "core/error.h"
 #include "core/path.h"
 #include "core/text.h"
 #include "elf/elf_header.h"
+#include "java/jar_walk.h"
+#include "seccomp/command_options.h"
 #include "seccomp/krb5_ccache.h"
 #include "seccomp/mysql_options.h"
 
@@ -76,6 +79,17 @@ std::optional<ConfigLine> nginx_worker_priority_on(std::string_view text) {
                     [](std::string_view line) { return contains_word(line, "worker_priority"); });
 }
 
+std::optional<ConfigLine> nginx_read_ahead_on(std::string_view text) {
+  return first_line(text, "#",
+                    [](std::string_view line) { return contains_word(line, "read_ahead"); });
+}
+
+std::optional<ConfigLine> fpm_listen_acl_on(std::string_view conf) {
+  auto set = [](std::string_view v) { return !v.empty() && v != "\"\"" && v != "''"; };
+  if (auto line = fpm_setting(conf, "listen.acl_users", set)) return line;
+  return fpm_setting(conf, "listen.acl_groups", set);
+}
+
 namespace {
 
 // One setting that turns on an object's calls to some imports.
@@ -109,6 +123,46 @@ const std::vector<std::string_view> kKeyutils = {"add_key",
                                                  "keyctl_invalidate",
                                                  "request_key",
                                                  "keyctl"};
+
+// libselinux's functions GNU mkdir calls for -Z (coreutils' selinux.c: defaultcon,
+// restorecon) and GNU sed for -i (open_next_file).
+const std::vector<std::string_view> kSelinux = {"is_selinux_enabled",
+                                                "selabel_open",
+                                                "selabel_lookup",
+                                                "setfscreatecon",
+                                                "getfscreatecon",
+                                                "lsetfilecon",
+                                                "fsetfilecon",
+                                                "lgetfilecon",
+                                                "fgetfilecon",
+                                                "getfilecon",
+                                                "getcon",
+                                                "freecon",
+                                                "security_compute_create",
+                                                "mode_to_security_class",
+                                                "context_new",
+                                                "context_str",
+                                                "context_type_get",
+                                                "context_type_set",
+                                                "context_free"};
+
+// libacl's functions GNU sed's in-place edit (gnulib's copy_acl) and php-fpm's socket ACLs
+// (fpm_unix.c) call.
+const std::vector<std::string_view> kAcl = {
+    "acl_add_perm",      "acl_calc_mask",    "acl_clear_perms",
+    "acl_copy_entry",    "acl_create_entry", "acl_delete_def_file",
+    "acl_delete_entry",  "acl_dup",          "acl_entries",
+    "acl_free",          "acl_from_mode",    "acl_get_entry",
+    "acl_get_fd",        "acl_get_file",     "acl_get_permset",
+    "acl_get_qualifier", "acl_get_tag_type", "acl_init",
+    "acl_set_fd",        "acl_set_file",     "acl_set_permset",
+    "acl_set_qualifier", "acl_set_tag_type", "acl_valid"};
+
+std::vector<std::string_view> joined(std::vector<std::string_view> a,
+                                     const std::vector<std::string_view>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
 
 const GateRule kRules[] = {
     {"php-fpm",
@@ -150,6 +204,29 @@ const GateRule kRules[] = {
     {"libkrb5.so", kKeyutils, "Kerberos' kernel-keyring credential cache (KEYRING:)",
      "names a KEYRING ccache (KRB5CCNAME, default_ccache_name)", krb5_keyring_on, true, true,
      krb5_keyring_in_object},
+    {"nginx",
+     {"posix_fadvise64", "posix_fadvise"},
+     "nginx's read_ahead",
+     "sets read_ahead",
+     nginx_read_ahead_on,
+     true,
+     true},
+    {"php-fpm", kAcl, "php-fpm's socket ACLs (listen.acl_users, listen.acl_groups)",
+     "sets listen.acl_users or listen.acl_groups", fpm_listen_acl_on, true, false},
+    {"mkdir", kSelinux, "GNU mkdir's SELinux contexts (-Z, --context)",
+     "runs mkdir with -Z or --context (or with arguments it cannot read)", mkdir_context_on, true,
+     true, mkdir_context_in_object},
+    {"mkdir",
+     {"lchown", "lchmod"},
+     "GNU mkdir's mode change after creating (-m, --mode)",
+     "runs mkdir with -m or --mode (or with arguments it cannot read)",
+     mkdir_mode_on,
+     true,
+     true,
+     mkdir_mode_in_object},
+    {"sed", joined(kAcl, kSelinux), "GNU sed's in-place edit (-i, --in-place)",
+     "runs sed with -i or --in-place (or with arguments it cannot read)", sed_in_place_on, true,
+     true, sed_in_place_in_object},
 };
 
 constexpr size_t kMaxConfig = size_t{8} << 20;
@@ -177,45 +254,106 @@ bool names_object(std::string_view base, std::string_view object) {
   return !((next >= 'a' && next <= 'z') || (next >= 'A' && next <= 'Z') || next == '_');
 }
 
-// Decides one rule for `gated` (the objects it applies to): the first kept file (or the
-// command line) that turns it on.
-void decide(const GateRule& rule, const FileTree& tree, const std::set<std::string>& kept,
-            const std::vector<std::string>& command_line, const std::set<std::string>& gated,
-            std::vector<ConfigGate>& gates) {
+// One rule being decided: the objects it gates, their gates, what turned it on.
+struct Decision {
+  const GateRule* rule = nullptr;
+  std::set<std::string> gated;
+  std::vector<ConfigGate> gates;
   std::optional<std::string> on;
-  size_t read = 0;
-  if (rule.command_line) {
-    std::string words;
-    for (const auto& w : command_line)
-      words += w + "\n";
-    if (auto line = rule.on(words)) on = fmt::format("the image's command line: {}", line->text);
+  size_t read = 0;  // texts read
+
+  // Whether the rule reads the kept file at `path` (still undecided).
+  bool reads(const std::string& path) const {
+    if (on) return false;
+    if (gated.count(path) > 0) return true;
+    return rule->any_file ? !documentation(path) : config_path(path);
   }
-  for (auto it = kept.begin(); !on && it != kept.end(); ++it) {
-    std::string path = FileTree::normalize(*it);
-    bool self = gated.count(path) > 0;
-    if (!self && (rule.any_file ? documentation(path) : !config_path(path))) continue;
+  void text(std::string_view data, const std::string& where) {
+    ++read;
+    if (auto line = rule->on(data)) on = fmt::format("{}:{}: {}", where, line->line, line->text);
+  }
+  void object(std::string_view bytes, const std::string& where, bool self) {
+    if (rule->on_object && rule->on_object(bytes, self)) on = fmt::format("{} names it", where);
+  }
+};
+
+// A jar, wheel or other zip, for the rules that read every file: its entries (and the
+// archives in it) are read as files are; one that cannot be read could say anything.
+void in_archive(const std::vector<Decision*>& active, const FileTree& tree, const Entry& e,
+                const std::string& path) {
+  try {
+    JarReader zip(tree, e);
+    walk_jar(zip, path, 2, [&](const std::string& at, const std::string&, std::string_view data) {
+      if (data.empty() || data.size() > kMaxConfig) return true;
+      bool elf = is_elf(data.substr(0, 4));
+      bool open = false;
+      for (Decision* d : active) {
+        if (d->on) continue;
+        if (elf)
+          d->object(data, at, false);
+        else
+          d->text(data, at);
+        open = open || !d->on;
+      }
+      return open;
+    });
+  } catch (const Error& err) {
+    for (Decision* d : active)
+      if (!d->on) d->on = fmt::format("{} cannot be read whole ({}): it could", path, err.what());
+  }
+}
+
+// Decides the rules in one pass over the kept files, each read once for all the rules that
+// read it: the first kept file (or the command line) that turns a rule on decides it.
+void decide(std::vector<Decision>& decisions, const FileTree& tree,
+            const std::set<std::string>& kept, const std::vector<std::string>& command_line) {
+  std::string words;
+  for (const auto& w : command_line)
+    words += w + "\n";
+  for (Decision& d : decisions)
+    if (d.rule->command_line)
+      if (auto line = d.rule->on(words))
+        d.on = fmt::format("the image's command line: {}", line->text);
+  std::vector<Decision*> active;
+  for (const auto& k : kept) {
+    std::string path = FileTree::normalize(k);
+    active.clear();
+    for (Decision& d : decisions)
+      if (d.reads(path)) active.push_back(&d);
+    if (active.empty()) continue;
     const Entry* e = tree.find(path);
     if (!e || e->type != FileType::Regular) continue;
-    if (is_elf(tree.read_start(*e, 4))) {
-      if (rule.on_object && e->size <= kMaxObject &&
-          rule.on_object(tree.read(*e, kMaxObject), self))
-        on = fmt::format("{} names it", path);
+    std::string head = tree.read_start(*e, 4);
+    if (is_elf(head)) {
+      auto wants = [](const Decision* d) { return d->rule->on_object != nullptr; };
+      if (e->size > kMaxObject || std::none_of(active.begin(), active.end(), wants)) continue;
+      std::string bytes = tree.read(*e, kMaxObject);
+      for (Decision* d : active)
+        d->object(bytes, path, d->gated.count(path) > 0);
+      continue;
+    }
+    if (is_zip(head)) {
+      std::erase_if(active, [](const Decision* d) { return !d->rule->any_file; });
+      if (!active.empty()) in_archive(active, tree, *e, path);
       continue;
     }
     if (e->size > kMaxConfig) continue;
     std::string text = tree.read(*e, kMaxConfig);
-    ++read;
-    if (auto line = rule.on(text)) on = fmt::format("{}:{}: {}", path, line->line, line->text);
+    for (Decision* d : active)
+      d->text(text, path);
   }
-  for (auto& g : gates) {
-    g.enabled = on.has_value();
-    g.decided_by =
-        on ? *on
-           : fmt::format("no kept {}{} ({} read){} {}",
-                         rule.any_file ? "text file outside documentation"
-                                       : "configuration file under etc/ or *.conf",
-                         rule.on_object ? " or ELF object" : "", read,
-                         rule.command_line ? " nor the image's command line" : "", rule.off);
+  for (Decision& d : decisions) {
+    const GateRule& rule = *d.rule;
+    for (auto& g : d.gates) {
+      g.enabled = d.on.has_value();
+      g.decided_by =
+          d.on ? *d.on
+               : fmt::format("no kept {}{} ({} read){} {}",
+                             rule.any_file ? "text file outside documentation"
+                                           : "configuration file under etc/ or *.conf",
+                             rule.on_object ? " or ELF object" : "", d.read,
+                             rule.command_line ? " nor the image's command line" : "", rule.off);
+    }
   }
 }
 
@@ -224,20 +362,22 @@ void decide(const GateRule& rule, const FileTree& tree, const std::set<std::stri
 std::vector<ConfigGate> config_gates(const FileTree& tree, const std::set<std::string>& kept,
                                      const std::vector<std::string>& objects,
                                      const std::vector<std::string>& command_line) {
-  std::vector<ConfigGate> out;
+  std::vector<Decision> decisions;
   for (const GateRule& rule : kRules) {
-    std::vector<ConfigGate> gates;
-    std::set<std::string> gated;
+    Decision d;
+    d.rule = &rule;
     for (const auto& p : objects)
       if (names_object(base_name(p), rule.object)) {
-        gated.insert(p);
+        d.gated.insert(p);
         for (std::string_view import : rule.imports)
-          gates.push_back({p, std::string(import), std::string(rule.what), false, ""});
+          d.gates.push_back({p, std::string(import), std::string(rule.what), false, ""});
       }
-    if (gates.empty()) continue;
-    decide(rule, tree, kept, command_line, gated, gates);
-    out.insert(out.end(), gates.begin(), gates.end());
+    if (!d.gates.empty()) decisions.push_back(std::move(d));
   }
+  decide(decisions, tree, kept, command_line);
+  std::vector<ConfigGate> out;
+  for (const Decision& d : decisions)
+    out.insert(out.end(), d.gates.begin(), d.gates.end());
   return out;
 }
 

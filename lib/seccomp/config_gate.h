@@ -22,6 +22,18 @@
 //   (krb5_ccache.h): every kept text file, the command line and kept ELF objects are read
 //   for the KEYRING type. A container started with KRB5CCNAME=KEYRING:... needs a strip
 //   that has it in the image's Env.
+// - nginx calls posix_fadvise only for files its read_ahead directive applies to
+//   (ngx_open_file_cache.c); read like worker_priority.
+// - php-fpm calls libacl only for a pool that sets listen.acl_users or listen.acl_groups
+//   (fpm_unix.c); read like process.priority.
+// - GNU mkdir calls libselinux only with -Z or --context, and lchown or lchmod only after
+//   creating a directory with -m or --mode (gnulib's dirchownmod); GNU sed calls libacl and
+//   libselinux only when it edits in place (-i, --in-place). How the image runs them is read
+//   from every kept text file, the command line and the C strings of kept ELF objects
+//   (command_options.h). A container whose command adds such an option at run time needs
+//   a strip that has it in the image.
+// Jars and other zips are read entry by entry (nested ones too); one that cannot be read
+// turns every gate that reads all files on.
 #pragma once
 
 #include <cstddef>
@@ -67,6 +79,14 @@ std::optional<ConfigLine> fpm_chroot_on(std::string_view conf);
 // The first line of an nginx configuration (or of a script or command line that runs nginx)
 // naming the worker_priority directive, the lines starting with # left aside.
 std::optional<ConfigLine> nginx_worker_priority_on(std::string_view text);
+
+// The first line of an nginx configuration (or script, or command line) naming the
+// read_ahead directive: nginx calls posix_fadvise only for it (ngx_open_file_cache.c).
+std::optional<ConfigLine> nginx_read_ahead_on(std::string_view text);
+
+// The first line of a php-fpm configuration that sets listen.acl_users or listen.acl_groups
+// to a non-empty value: php-fpm calls libacl only for them (fpm_unix.c).
+std::optional<ConfigLine> fpm_listen_acl_on(std::string_view conf);
 
 // The gates of `objects` (real paths of the analysed programs and libraries), decided from
 // the kept files of `tree` and from `command_line` (the image's Entrypoint, Cmd and Env

@@ -49,6 +49,19 @@ for call in ptrace chroot; do
   check "$call is not allowed" jq -e --arg c "$call" '.seccomp.allowed | index($c) == null' "$WORK/report.json"
 done
 
+# The entrypoint runs mkdir -p and sed without -i, nginx's configuration has no read_ahead
+# and the pool sets no socket ACLs: those gates are off, and the calls only they reach
+# (SELinux and ACL xattrs, lchown, fadvise64) are not allowed.
+for gate in "mkdir:runs mkdir with -Z" "mkdir:runs mkdir with -m" "sed:runs sed with -i" \
+  "nginx:sets read_ahead" "php-fpm:listen.acl_users"; do
+  check "the ${gate%%:*} gate (${gate#*:}) is off" jq -e --arg p "${gate%%:*}" --arg w "${gate#*:}" \
+    '[.seccomp.configuration[] | select((.program | test($p)) and (.decidedBy | contains($w)))] | length > 0 and all(.enabled == false)' \
+    "$WORK/report.json"
+done
+for call in lsetxattr fsetxattr fgetxattr removexattr lchown fadvise64; do
+  check "$call is not allowed" jq -e --arg c "$call" '.seccomp.allowed | index($c) == null' "$WORK/report.json"
+done
+
 # Argument filters: every allowed socket/unshare/prctl is either filtered to the values the
 # report lists (and has no unconditional rule) or unfiltered with a reason (and has one).
 for name in socket unshare prctl; do
