@@ -1,5 +1,6 @@
 #include "seccomp/command_options.h"
 
+#include <algorithm>
 #include <string>
 #include <unordered_map>
 
@@ -8,7 +9,8 @@
 namespace imgstrip {
 namespace {
 
-constexpr size_t kMaxRest = 64 * 1024;  // what is read after a use: the rest is data
+constexpr size_t kMaxRest = 64 * 1024;           // what is read after a use: the rest is data
+constexpr size_t kLineBudget = size_t{4} << 20;  // read per line: a line with more uses is on
 constexpr size_t kMaxShown = 200;
 
 // A character that can be part of a command's file name or a program's identifier.
@@ -290,11 +292,18 @@ std::optional<ConfigLine> command_option_used(std::string_view text, const Comma
     std::string_view t = trim_line(line);
     if (t.starts_with('#') && !t.starts_with("#!")) return true;  // a comment runs nothing
     ShellState state(line);
+    size_t budget = kLineBudget;
     for (size_t pos = line.find(cmd); pos != std::string_view::npos;
          pos = line.find(cmd, pos + 1)) {
       Use use = use_at(line, pos, cmd.size(), c_strings);
       if (use == Use::None) continue;
       state.advance(pos);
+      size_t cost = std::min(line.size() - pos, kMaxRest);
+      if (cost > budget) {  // more uses than can be read: one of them may pass it
+        out = ConfigLine{number, shown(line)};
+        return false;
+      }
+      budget -= cost;
       if (use == Use::Stored ||
           passes_option(line.substr(pos + cmd.size()), state.double_quoted(), state.single_quoted(),
                         state.backquoted(), option, safe)) {

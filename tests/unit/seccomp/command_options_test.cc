@@ -120,6 +120,12 @@ TEST_CASE("sed's in-place edit in shell lines and programs", "[seccomp][config][
   CHECK(in_place("filter=\"sed -e '/x/d'\"\n$filter f\n"));
   CHECK_FALSE(in_place("it was used, then based on -i\n"));  // "used", "based": not sed
   CHECK_FALSE(in_place("sed -e '/^-i/d' f\n"));
+  // A line with more uses than can be read in bounded time: one of them may pass it.
+  std::string many;
+  for (int i = 0; i < 20000; ++i)
+    many += "sed x ";
+  CHECK(in_place(many));
+  CHECK_FALSE(in_place(std::string(200000, 'x') + " sed -n p f\n"));
   // '$' and '\\' inside single quotes are characters of the word (this hung once).
   CHECK(in_place("sed 's/$/x\\\\y/' -i f\n"));
   CHECK_FALSE(in_place("sed 's/$/x\\\\y/' f\n"));
