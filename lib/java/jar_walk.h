@@ -12,6 +12,8 @@
 namespace imgstrip {
 
 inline constexpr size_t kJarEntryLimit = size_t{256} << 20;
+// How deep searches go: a jar in a jar in a kept jar (Spring Boot's BOOT-INF/lib).
+inline constexpr int kNestedJars = 2;
 
 inline bool is_zip(std::string_view head) {
   return head.starts_with("PK\x03\x04");

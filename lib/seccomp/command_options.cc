@@ -127,11 +127,11 @@ bool names_option(std::string_view word, const CommandOption& option) {
   return word.substr(1).find_first_of(option.letters) != std::string_view::npos;
 }
 
-// The end of a command substitution or parameter expansion that opens at `rest[open]`
-// ("$(" or "${", nested ones counted), or the end of `rest`.
-size_t closing(std::string_view rest, size_t open, char left, char right) {
+// Just past the end of the command substitution or parameter expansion whose `left` bracket
+// starts `rest` ("(..." of "$(", "{..." of "${"; nested ones counted), or the end of `rest`.
+size_t closing(std::string_view rest, char left, char right) {
   int depth = 0;
-  for (size_t i = open; i < rest.size(); ++i) {
+  for (size_t i = 0; i < rest.size(); ++i) {
     if (rest[i] == left)
       ++depth;
     else if (rest[i] == right && --depth == 0)
@@ -176,13 +176,13 @@ bool passes_option(std::string_view rest, bool dquote, bool squote, bool in_back
       if (after.starts_with('@') || after.starts_with('*')) return true;
       if (after.starts_with('(')) {
         if (!dquote) return true;  // split into words
-        i = i + 1 + closing(after, 0, '(', ')');
+        i = i + 1 + closing(after, '(', ')');
         continue;
       }
       size_t end = i + 1;
       std::string_view name;
       if (after.starts_with('{')) {
-        end = i + 1 + closing(after, 0, '{', '}');
+        end = i + 1 + closing(after, '{', '}');
         std::string_view inner = rest.substr(i + 2, end > i + 3 ? end - i - 3 : 0);
         if (inner.find("[@]") != std::string_view::npos ||
             inner.find("[*]") != std::string_view::npos)

@@ -283,20 +283,21 @@ void in_archive(const std::vector<Decision*>& active, const FileTree& tree, cons
                 const std::string& path) {
   try {
     JarReader zip(tree, e);
-    walk_jar(zip, path, 2, [&](const std::string& at, const std::string&, std::string_view data) {
-      if (data.empty() || data.size() > kMaxConfig) return true;
-      bool elf = is_elf(data.substr(0, 4));
-      bool open = false;
-      for (Decision* d : active) {
-        if (d->on) continue;
-        if (elf)
-          d->object(data, at, false);
-        else
-          d->text(data, at);
-        open = open || !d->on;
-      }
-      return open;
-    });
+    walk_jar(zip, path, kNestedJars,
+             [&](const std::string& at, const std::string&, std::string_view data) {
+               if (data.empty() || data.size() > kMaxConfig) return true;
+               bool elf = is_elf(data.substr(0, 4));
+               bool open = false;
+               for (Decision* d : active) {
+                 if (d->on) continue;
+                 if (elf)
+                   d->object(data, at, false);
+                 else
+                   d->text(data, at);
+                 open = open || !d->on;
+               }
+               return open;
+             });
   } catch (const Error& err) {
     for (Decision* d : active)
       if (!d->on) d->on = fmt::format("{} cannot be read whole ({}): it could", path, err.what());
@@ -323,13 +324,16 @@ void decide(std::vector<Decision>& decisions, const FileTree& tree,
     if (active.empty()) continue;
     const Entry* e = tree.find(path);
     if (!e || e->type != FileType::Regular) continue;
-    std::string head = tree.read_start(*e, 4);
+    // A file that can be configuration is read whole once; a larger one only for its kind.
+    const bool small = e->size <= kMaxConfig;
+    std::string data = small ? tree.read(*e, kMaxConfig) : tree.read_start(*e, 4);
+    std::string_view head = std::string_view(data).substr(0, 4);
     if (is_elf(head)) {
       auto wants = [](const Decision* d) { return d->rule->on_object != nullptr; };
       if (e->size > kMaxObject || std::none_of(active.begin(), active.end(), wants)) continue;
-      std::string bytes = tree.read(*e, kMaxObject);
+      if (!small) data = tree.read(*e, kMaxObject);
       for (Decision* d : active)
-        d->object(bytes, path, d->gated.count(path) > 0);
+        d->object(data, path, d->gated.count(path) > 0);
       continue;
     }
     if (is_zip(head)) {
@@ -337,10 +341,9 @@ void decide(std::vector<Decision>& decisions, const FileTree& tree,
       if (!active.empty()) in_archive(active, tree, *e, path);
       continue;
     }
-    if (e->size > kMaxConfig) continue;
-    std::string text = tree.read(*e, kMaxConfig);
+    if (!small) continue;
     for (Decision* d : active)
-      d->text(text, path);
+      d->text(data, path);
   }
   for (Decision& d : decisions) {
     const GateRule& rule = *d.rule;

@@ -27,7 +27,6 @@ namespace {
 
 constexpr size_t kChunk = size_t{1} << 20;
 constexpr size_t kLibraryLimit = size_t{512} << 20;
-constexpr int kNestedJars = 2;  // a jar in a jar in a kept jar (Spring Boot's BOOT-INF/lib)
 
 // Java names also take '$'.
 bool name_char(char c) {
