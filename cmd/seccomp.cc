@@ -72,11 +72,11 @@ int run_seccomp(int argc, char** argv) {
     write_file_atomic(args["output"].as<std::string>(), json);
     if (!quiet(args))
       fmt::print(stderr,
-                 "{} system calls allowed ({} for the runtime); {} objects ({} cached), {} "
-                 "unresolved sites; analysis {:.2f} s\n",
+                 "{} system calls allowed ({} for the runtime, {} for --init); {} objects ({} "
+                 "cached), {} unresolved sites; analysis {:.2f} s\n",
                  result.profile.allowed.size(), result.profile.from_runtime.size(),
-                 result.analysis.objects, result.analysis.cache_hits,
-                 result.analysis.unresolved.size(), seconds);
+                 result.profile.from_init.size(), result.analysis.objects,
+                 result.analysis.cache_hits, result.analysis.unresolved.size(), seconds);
   } else {
     fmt::print("{}", json);
   }

@@ -11,6 +11,10 @@ void add_seccomp_flags(cxxopts::Options& options) {
   options.add_options("seccomp")(
       "runtime", "OCI runtime whose own system calls the profile allows: runc or crun",
       cxxopts::value<std::string>()->default_value("runc"))(
+      "seccomp-init",
+      "init processes an engine runs in front of the app with --init whose system calls the "
+      "profile allows: tini (docker, compose's init: true), catatonit (podman), both or none",
+      cxxopts::value<std::string>()->default_value("both"))(
       "seccomp-fallback",
       "what syscall sites with an unknown number cost: allow-wrapper-reach, allow-all-known "
       "or fail",
@@ -29,6 +33,11 @@ SeccompSettings seccomp_settings(const cxxopts::ParseResult& args) {
   auto r = parse_runtime(runtime);
   if (!r || *r == OciRuntime::None) usage_fail("--runtime {}: expected runc or crun", runtime);
   s.profile.runtime = *r;
+  std::string init = args["seccomp-init"].as<std::string>();
+  auto inits = parse_inits(init);
+  if (!inits)
+    usage_fail("--seccomp-init {}: expected tini, catatonit, both (tini,catatonit) or none", init);
+  s.profile.inits = *inits;
   std::string fb = args["seccomp-fallback"].as<std::string>();
   auto f = parse_fallback(fb);
   if (!f)

@@ -264,9 +264,11 @@ int run_strip(int argc, char** argv) {
     fmt::print("  missing   {}\n", one_line(m));
   if (r.seccomp) {
     const ImageSeccomp& sc = *r.seccomp;
-    fmt::print("  seccomp   {} system calls allowed ({} for the runtime), {} programs, {} objects",
-               sc.profile.allowed.size(), sc.profile.from_runtime.size(), sc.programs.size(),
-               sc.analysis.objects);
+    fmt::print(
+        "  seccomp   {} system calls allowed ({} for the runtime, {} for --init), {} programs, {} "
+        "objects",
+        sc.profile.allowed.size(), sc.profile.from_runtime.size(), sc.profile.from_init.size(),
+        sc.programs.size(), sc.analysis.objects);
     if (!sc.analysis.unresolved.empty())
       fmt::print(", {} unresolved sites ({}: +{})", sc.analysis.unresolved.size(),
                  fallback_name(sc.analysis.fallback), sc.analysis.from_fallback.size());

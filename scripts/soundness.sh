@@ -5,7 +5,8 @@
 # checks that every syscall made after the exec of the image's entrypoint is in the
 # profile (the report's allowed + denied; denied ones are answered with an errno by
 # design). Prints per app |static|, |observed|, the runtime's share (what the profile
-# allows only for the OCI runtime), the ratio (allowed - runtime) / (observed - runtime)
+# allows only for the OCI runtime and the engines' --init processes), the ratio
+# (allowed - runtime) / (observed - runtime)
 # and the misses; exits 1 on any miss, or when an app could not be built, stripped or
 # exercised (no answer, no verdict).
 #
@@ -44,8 +45,10 @@ for app in "${apps[@]}"; do
   static=$(wc -l <"$dir/static.txt")
   observed=$(wc -l <"$dir/observed.txt")
   # The runtime's share: what the profile allows only for the OCI runtime (runc's calls
-  # between the filter and the app's exec), left out of both sides of the ratio.
-  jq -r '.seccomp.fromRuntime // [] | .[]' "$CORPUS_WORK/$app/report.json" | sort -u >"$dir/runtime.txt"
+  # between the filter and the app's exec) and for the init docker or podman put in front
+  # of the app with --init, left out of both sides of the ratio.
+  jq -r '(.seccomp.fromRuntime // []) + (.seccomp.fromInit // []) | .[]' "$CORPUS_WORK/$app/report.json" |
+    sort -u >"$dir/runtime.txt"
   runtime=$(wc -l <"$dir/runtime.txt")
   app_static=$(jq -r '.seccomp.allowed[]' "$CORPUS_WORK/$app/report.json" | sort -u |
     comm -23 - "$dir/runtime.txt" | wc -l)

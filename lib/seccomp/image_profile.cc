@@ -19,6 +19,13 @@ namespace imgstrip {
 
 namespace {
 
+nlohmann::json init_names(const std::vector<InitProcess>& inits) {
+  nlohmann::json out = nlohmann::json::array();
+  for (InitProcess i : inits)
+    out.push_back(init_name(i));
+  return out;
+}
+
 enum class ElfKind : uint8_t { NotElf, Program, Shared, Other };
 
 template <typename T>
@@ -176,6 +183,7 @@ ImageSeccomp seccomp_profile_for(const FileTree& tree, const std::set<std::strin
   };
   out.analysis = analyze_syscalls(tree, closure, so);
   out.profile = make_profile(out.analysis, settings.profile);
+  out.inits = settings.profile.inits;
   return out;
 }
 
@@ -207,6 +215,16 @@ nlohmann::json seccomp_report_json(const ImageSeccomp& s) {
   json allowed = explain_json(a);
   for (const auto& r : s.profile.from_runtime)
     allowed[r] = {{"runtime", true}};
+  for (InitProcess i : s.inits)
+    for (std::string_view n : init_syscalls(i)) {
+      std::string name(n);
+      if (std::find(s.profile.from_init.begin(), s.profile.from_init.end(), name) ==
+          s.profile.from_init.end())
+        continue;
+      json& who = allowed[name]["init"];
+      if (!who.is_array()) who = json::array();
+      who.push_back(init_name(i));
+    }
   for (const auto& d : s.profile.denied)
     if (allowed.contains(d)) allowed[d]["denied"] = "ENOSYS: filtered flags cannot be checked";
   // Per traced syscall: the first arguments allowed (value and name), or why it is not filtered.
@@ -222,6 +240,8 @@ nlohmann::json seccomp_report_json(const ImageSeccomp& s) {
   return json{{"allowedCount", s.profile.allowed.size()},
               {"allowed", s.profile.allowed},
               {"fromRuntime", s.profile.from_runtime},
+              {"inits", init_names(s.inits)},
+              {"fromInit", s.profile.from_init},
               {"denied", s.profile.denied},
               {"fallback", fallback_name(a.fallback)},
               {"fromFallback", a.from_fallback.size()},

@@ -32,6 +32,7 @@ struct ImageSeccomp {
   std::vector<std::string> programs;  // kept executables analysed from their entry point
   std::vector<std::string> dlopened;  // kept shared objects nothing links against
   std::vector<std::string> skipped;   // kept ELF files left out, with the reason
+  std::vector<InitProcess> inits;     // the --init processes the profile allows
   std::vector<ConfigGate> gates;      // code the kept configuration turns on or leaves off
   // Per kept JDK: its JNI libraries that no module of the boot layer can load, taken out of
   // `dlopened` (java_modules.h).

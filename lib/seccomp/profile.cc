@@ -25,13 +25,23 @@ std::string_view seccomp_arch_name(Arch a) {
 
 Profile make_profile(const SyscallAnalysis& analysis, const ProfileOptions& options) {
   Profile p;
-  std::set<std::string> names, runtime;
+  std::set<std::string> names, runtime, init;
   for (int nr : analysis.syscalls)
     if (auto n = syscall_name(analysis.arch, nr)) names.emplace(*n);
   for (std::string_view s : runtime_syscalls(options.runtime)) {
     if (!syscall_number(analysis.arch, s)) continue;  // not on this architecture
     if (names.emplace(s).second) runtime.emplace(s);
   }
+  // Which inits make each call, for the argument filters.
+  std::map<std::string, std::string, std::less<>> by_init;
+  for (InitProcess i : options.inits)
+    for (std::string_view s : init_syscalls(i)) {
+      if (!syscall_number(analysis.arch, s)) continue;
+      if (names.emplace(s).second) init.emplace(s);
+      std::string& who = by_init[std::string(s)];
+      who += who.empty() ? "" : " and ";
+      who += init_name(i);
+    }
   if (names.erase("clone3")) p.denied.push_back("clone3");
 
   const auto& by_runtime = runtime_syscalls(options.runtime);
@@ -40,11 +50,15 @@ Profile make_profile(const SyscallAnalysis& analysis, const ProfileOptions& opti
     if (!name) continue;
     std::string n(*name);
     if (!names.count(n)) continue;
+    auto initial = by_init.find(n);
     if (std::find(by_runtime.begin(), by_runtime.end(), *name) != by_runtime.end())
       p.unfiltered[n] = fmt::format(
           "{} makes it after the filter is in place, with arguments "
           "not known here",
           runtime_name(options.runtime));
+    else if (initial != by_init.end())
+      p.unfiltered[n] = fmt::format(
+          "the --init process ({}) makes it, with arguments not known here", initial->second);
     else if (a.unknown)
       p.unfiltered[n] =
           a.unknown_sites > 1 ? fmt::format("{} (and {} more)", a.why, a.unknown_sites - 1) : a.why;
@@ -98,6 +112,7 @@ Profile make_profile(const SyscallAnalysis& analysis, const ProfileOptions& opti
       {"syscalls", std::move(rules)}};
   p.allowed.assign(names.begin(), names.end());
   p.from_runtime.assign(runtime.begin(), runtime.end());
+  p.from_init.assign(init.begin(), init.end());
   return p;
 }
 

@@ -60,10 +60,13 @@ std::vector<std::string> split_path_list(const std::optional<std::string>& list)
 }
 
 // What the application itself can call: the profile's allowed set without what is there
-// only for the runtime (syscalls allowed by the fallback policy count: they may be reached).
+// only for the runtime or an --init process (syscalls allowed by the fallback policy
+// count: they may be reached).
 std::set<std::string> application_syscalls(const Profile& profile) {
   std::set<std::string> out(profile.allowed.begin(), profile.allowed.end());
   for (const std::string& name : profile.from_runtime)
+    out.erase(name);
+  for (const std::string& name : profile.from_init)
     out.erase(name);
   return out;
 }

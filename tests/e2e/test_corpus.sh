@@ -37,6 +37,23 @@ check "dockerd answers on its private socket" docker version
 # or its companion's); app_started FILE: without the app's own.
 ran_ok() { test -s "$1" && ! grep -q '^!! ' "$1"; }
 app_started() { ! grep -q '^!! phase' "$1"; }
+# init_refused ENGINE IMAGE PROFILE WORD: a container run with --init under PROFILE stops
+# at once, its init's last words naming WORD.
+init_refused() {
+  local engine=$1 image=$2 profile=$3 word=$4 name=${CORPUS_PREFIX}init-refused out
+  CORPUS_ENGINE=$engine _corpus_podman_run "$name" "$image" --init --security-opt seccomp="$profile" ||
+    return 1
+  for _ in $(seq 1 50); do
+    [ "$("$engine" inspect --format '{{.State.Running}}' "$name" 2>/dev/null)" = true ] || break
+    sleep 0.2
+  done
+  out=$("$engine" logs "$name" 2>&1)
+  local running
+  running=$("$engine" inspect --format '{{.State.Running}}' "$name" 2>/dev/null)
+  "$engine" rm -f "$name" >/dev/null 2>&1
+  echo "$out" | tail -2
+  [ "$running" = false ] && grep -q "$word" <<<"$out"
+}
 
 for app in "${apps[@]}"; do
   d=$CORPUS_WORK/$app
@@ -123,6 +140,26 @@ for app in "${apps[@]}"; do
   else
     fail "$app: stripped: answers identically under docker as run-args --engine docker says (profile file, capabilities, read-only root)" \
       "docker load: $out"
+  fi
+  # --init (docker run --init, compose's init: true; podman run --init): the engine's own
+  # init (tini, catatonit) runs as the container's PID 1 under the same profile. The app
+  # answers with it in front; with the profile's --init calls taken out it dies at once.
+  if [[ " ${CORPUS_INIT_APPS-node-express} " == *" $app "* ]]; then
+    corpus_run "$app" stripped init "${own[@]}" --init >"$d/init.out"
+    check "$app: stripped: answers identically under its own profile with podman run --init (catatonit)" \
+      diff "$d/orig.out" "$d/init.out"
+    CORPUS_ENGINE=docker CORPUS_OWN_PROFILE=1 corpus_run "$app" stripped dinit --init >"$d/dinit.out"
+    check "$app: stripped: answers identically under its own profile with docker run --init (tini)" \
+      diff "$d/orig.out" "$d/dinit.out"
+    check "$app: the report names the calls only --init needs (signalfd4, rt_sigtimedwait)" jq -e \
+      '(.seccomp.inits == ["tini", "catatonit"]) and (.seccomp.fromInit | index("signalfd4") != null)
+       and (.seccomp.explain.signalfd4.init == ["catatonit"])' "$d/report.json"
+    jq --argjson drop "$(jq -c '.seccomp.fromInit' "$d/report.json")" \
+      '.syscalls |= map(.names -= $drop | select(.names | length > 0))' "$d/profile.json" >"$d/noinit.json"
+    check "$app: without them podman's catatonit cannot start (signalfd)" \
+      init_refused podman "$(corpus_stripped_image "$app")" "$d/noinit.json" signalfd
+    check "$app: without them docker's tini cannot start (sigtimedwait)" \
+      init_refused docker "$(corpus_stripped_image "$app")" "$d/noinit.json" sigtimedwait
   fi
   check "$app: stripped: soundness (every syscall under strace is in the profile)" \
     bash "$REPO/scripts/soundness.sh" "$app"

@@ -143,7 +143,7 @@ TEST_CASE("first arguments traced through the program's own functions", "[seccom
   CHECK(argument_value_name("socket", AF_NETLINK) == "AF_NETLINK");
   CHECK(argument_value_name("prctl", 4242) == "4242");
 
-  Profile p = make_profile(a, {OciRuntime::Runc, 38});
+  Profile p = make_profile(a, {OciRuntime::Runc, 38, {}});
   CHECK(p.filtered.at("socket") == std::vector<uint64_t>{AF_UNIX, AF_INET6});
   CHECK(p.filtered.at("unshare") == std::vector<uint64_t>{CLONE_FILES});
   // One rule per value, and no unconditional socket rule.
@@ -177,13 +177,18 @@ TEST_CASE("first arguments traced through the C library's wrappers", "[seccomp][
   CHECK(prctl.values.count(PR_SET_NAME));
   // Without a runtime calling prctl after the filter, prctl is filtered too; runc makes
   // prctl calls of its own after it, so there prctl stays unfiltered.
-  Profile none = make_profile(a, {OciRuntime::None, 38});
+  Profile none = make_profile(a, {OciRuntime::None, 38, {}});
   CHECK(none.filtered.at("unshare") == std::vector<uint64_t>{CLONE_FILES | CLONE_FS});
   CHECK(none.filtered.count("prctl"));
-  Profile runc = make_profile(a, {OciRuntime::Runc, 38});
+  Profile runc = make_profile(a, {OciRuntime::Runc, 38, {}});
   CHECK(runc.filtered.count("unshare"));
   CHECK_FALSE(runc.filtered.count("prctl"));
   CHECK(runc.unfiltered.at("prctl").find("runc") != std::string::npos);
+  // docker's and podman's --init make prctl calls of their own (the child subreaper).
+  Profile init = make_profile(a, {OciRuntime::None, 38, {InitProcess::Catatonit}});
+  CHECK(init.filtered.count("unshare"));
+  CHECK_FALSE(init.filtered.count("prctl"));
+  CHECK(init.unfiltered.at("prctl").find("catatonit") != std::string::npos);
 }
 
 TEST_CASE("an argument not traced leaves the call unfiltered, with the reason",
@@ -230,7 +235,7 @@ int main(void) { return (int)syscall(SYS_unshare, CLONE_NEWUSER); }
     INFO(v.why);
     CHECK(v.unknown);
     CHECK(v.why.find(c.why) != std::string::npos);
-    Profile p = make_profile(a, {OciRuntime::None, 38});
+    Profile p = make_profile(a, {OciRuntime::None, 38, {}});
     CHECK_FALSE(p.filtered.count(c.syscall));
     CHECK(p.unfiltered.at(c.syscall).starts_with(v.why));
     CHECK(std::find(p.allowed.begin(), p.allowed.end(), c.syscall) != p.allowed.end());

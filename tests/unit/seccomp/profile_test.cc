@@ -70,7 +70,7 @@ void load_into_libseccomp(const json& p, uint32_t arch) {
 
 TEST_CASE("profile format: default errno, native architecture, allow rule", "[seccomp][profile]") {
   auto a = fake_analysis({"read", "write", "exit_group", "clone", "clone3", "personality"});
-  Profile p = make_profile(a, {OciRuntime::None, 38});
+  Profile p = make_profile(a, {OciRuntime::None, 38, {}});
   const json& j = p.json;
   CHECK(j.at("defaultAction") == "SCMP_ACT_ERRNO");
   CHECK(j.at("defaultErrnoRet") == 38);
@@ -103,9 +103,9 @@ TEST_CASE("profile format: default errno, native architecture, allow rule", "[se
 
 TEST_CASE("runtime baselines are added and named", "[seccomp][profile]") {
   auto a = fake_analysis({"read"});
-  Profile runc = make_profile(a, {OciRuntime::Runc, 38});
-  Profile crun = make_profile(a, {OciRuntime::Crun, 38});
-  Profile none = make_profile(a, {OciRuntime::None, 1});
+  Profile runc = make_profile(a, {OciRuntime::Runc, 38, {}});
+  Profile crun = make_profile(a, {OciRuntime::Crun, 38, {}});
+  Profile none = make_profile(a, {OciRuntime::None, 1, {}});
   CHECK(none.allowed == std::vector<std::string>{"read"});
   CHECK(none.json.at("defaultErrnoRet") == 1);
   for (const Profile* p : {&runc, &crun}) {
@@ -114,6 +114,52 @@ TEST_CASE("runtime baselines are added and named", "[seccomp][profile]") {
   }
   CHECK(std::find(runc.allowed.begin(), runc.allowed.end(), "futex") != runc.allowed.end());
   CHECK(runc.allowed.size() > crun.allowed.size());
+}
+
+TEST_CASE("an --init process's calls are added and named", "[seccomp][profile]") {
+  auto a = fake_analysis({"read", "wait4"});
+  auto has = [](const std::vector<std::string>& v, const char* n) {
+    return std::find(v.begin(), v.end(), n) != v.end();
+  };
+  Profile tini = make_profile(a, {OciRuntime::None, 38, {InitProcess::Tini}});
+  Profile cat = make_profile(a, {OciRuntime::None, 38, {InitProcess::Catatonit}});
+  Profile both = make_profile(a, {});
+  // tini waits with sigtimedwait, catatonit reads a signalfd; both fork, kill and reap.
+  CHECK(has(tini.allowed, "rt_sigtimedwait"));
+  CHECK_FALSE(has(tini.allowed, "signalfd4"));
+  CHECK(has(cat.allowed, "signalfd4"));
+  CHECK_FALSE(has(cat.allowed, "rt_sigtimedwait"));
+  for (const Profile* p : {&tini, &cat, &both})
+    for (const char* n : {"clone", "fork", "kill", "setpgid", "execve", "ioctl", "wait4"})
+      CHECK(has(p->allowed, n));
+  // from_init: only what the analysis (and the runtime) did not find.
+  CHECK(has(tini.from_init, "kill"));
+  CHECK_FALSE(has(tini.from_init, "wait4"));
+  CHECK_FALSE(has(tini.from_init, "read"));
+  CHECK_FALSE(has(both.from_init, "execve"));  // runc's
+  CHECK(has(both.from_init, "signalfd4"));
+  CHECK(has(both.from_init, "rt_sigtimedwait"));
+  // Names an architecture does not have are left out (aarch64 has no fork).
+  SyscallAnalysis arm = fake_analysis({});
+  arm.arch = Arch::Aarch64;
+  Profile pa = make_profile(arm, {OciRuntime::None, 38, {InitProcess::Tini}});
+  CHECK_FALSE(has(pa.allowed, "fork"));
+  CHECK(has(pa.allowed, "clone"));
+  load_into_libseccomp(pa.json, SCMP_ARCH_AARCH64);
+  load_into_libseccomp(both.json, SCMP_ARCH_X86_64);
+}
+
+TEST_CASE("--seccomp-init values", "[seccomp][profile]") {
+  using V = std::vector<InitProcess>;
+  CHECK(parse_inits("none") == V{});
+  CHECK(parse_inits("both") == V{InitProcess::Tini, InitProcess::Catatonit});
+  CHECK(parse_inits("catatonit,tini") == V{InitProcess::Tini, InitProcess::Catatonit});
+  CHECK(parse_inits("tini,tini") == V{InitProcess::Tini});
+  CHECK(parse_inits("catatonit") == V{InitProcess::Catatonit});
+  for (const char* bad : {"", "dumb-init", "tini,", ",tini", "tini,,catatonit", "None"})
+    CHECK_FALSE(parse_inits(bad));
+  CHECK(inits_name({}) == "none");
+  CHECK(inits_name({InitProcess::Tini, InitProcess::Catatonit}) == "tini, catatonit");
 }
 
 TEST_CASE("a profile of real programs loads into libseccomp", "[seccomp][profile]") {
