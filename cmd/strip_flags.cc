@@ -16,7 +16,7 @@ void add_keep_flags(cxxopts::Options& options) {
       "keep-docs", "keep documentation, man and info pages")(
       "keep-locales", "keep translations (usr/share/locale)")(
       "keep-tzdata", "keep all time zones, not only the configured one")(
-      "no-entrypoint", "do not follow the image's entrypoint and cmd")(
+      "no-entrypoint", "do not follow the image's entrypoint, cmd and healthcheck")(
       "all-commands",
       "keep every command of a named package, also those nothing in the image runs")(
       "no-essential",

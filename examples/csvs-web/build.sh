@@ -3,8 +3,9 @@
 # guestbook) from Debian packages with mmdebstrap, imports it with podman as IMAGE
 # (default localhost/csvs2021-web_i:latest) and, with a second argument, pushes it there
 # (e.g. docker://127.0.0.1:5000/csvs2021-web_i:latest; plain HTTP on loopback).
-# ENGINE=docker builds it with `docker build` (FROM scratch, the root file system ADDed)
-# into the Docker engine at DOCKER_HOST instead, and pushes nothing.
+# ENGINE=docker builds it with `docker build` (FROM scratch, the root file system ADDed,
+# with a HEALTHCHECK: podman import cannot set one) into the Docker engine at DOCKER_HOST
+# instead, and pushes nothing.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 image=${1:-localhost/csvs2021-web_i:latest}
@@ -33,6 +34,8 @@ FROM scratch
 ADD rootfs.tar /
 ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 EXPOSE 80
+HEALTHCHECK --interval=2s --timeout=5s --retries=3 \
+  CMD test -S /run/php/php8.2-fpm.sock && kill -0 "$(cat /run/nginx.pid)" && ls /var/lib/guestbook >/dev/null
 ENTRYPOINT ["/docker-entrypoint.sh"]
 EOF2
   DOCKER_BUILDKIT=0 docker build -q -t "$image" "$ctx" >/dev/null

@@ -33,7 +33,7 @@ struct StripRequest {
   bool keep_docs = false;     // usr/share/doc, man, info, lintian, ... of kept packages
   bool keep_locales = false;  // usr/share/locale (also kept when the image sets LANG)
   bool keep_tzdata = false;   // all of usr/share/zoneinfo, not only the configured zone
-  bool entrypoint = true;     // follow the image config's Entrypoint and Cmd
+  bool entrypoint = true;     // follow the image config's Entrypoint, Cmd and Healthcheck
   // Every command of a named package, even when the image runs some of them and nothing
   // runs the rest (by default those are left out; see rule_packages.cc).
   bool all_commands = false;

@@ -6,6 +6,40 @@
 #include "resolve/rules.h"
 
 namespace imgstrip {
+
+void keep_command(ResolveContext& ctx, const std::vector<std::string>& argv,
+                  const std::string& what) {
+  if (argv.empty()) return;
+  auto program = find_command(ctx.tree, argv[0], ctx.path_dirs, ctx.working_dir);
+  if (!program) {
+    ctx.missing.push_back(what + " " + argv[0] + ": not found in the image's PATH");
+  } else {
+    ctx.keep.add(*program, {ReasonKind::Entrypoint, what + " " + argv[0], ""});
+    // The name of what the command really is (sh -> dash); a dangling link keeps its own.
+    std::string real = ctx.tree.resolve(*program).value_or(*program);
+    std::string_view base = base_name(real);
+    if (!is_shell(base) && base != "env") ctx.pull_owner(*program, "the " + what, "");
+  }
+  for (size_t i = 1; i < argv.size(); ++i) {
+    const std::string& arg = argv[i];
+    if (arg == "-c" && program && is_shell(*program) && i + 1 < argv.size()) {
+      keep_shell_words(ctx, *program + " -c", argv[i + 1]);
+      ++i;
+      continue;
+    }
+    if (arg.starts_with('/')) {
+      ctx.keep_reference("", {arg, 0}, ReasonKind::Entrypoint);
+    } else if (!arg.starts_with('-') && !arg.empty() && arg.find("..") == std::string::npos) {
+      // "server.js", "app/main.py": a file relative to the working directory.
+      std::string rel = ctx.working_dir.empty() ? arg : ctx.working_dir + "/" + arg;
+      const Entry* e = ctx.tree.find(rel);
+      if (e != nullptr && e->type == FileType::Regular) {
+        ctx.keep.add(rel, {ReasonKind::Entrypoint, what + " argument " + arg, ""});
+      }
+    }
+  }
+}
+
 namespace {
 
 class EntrypointRule : public Rule {
@@ -19,50 +53,16 @@ class EntrypointRule : public Rule {
     if (!entrypoint.empty()) {
       std::vector<std::string> all = entrypoint;
       all.insert(all.end(), cmd.begin(), cmd.end());
-      add_argv(ctx, all, "entrypoint");
+      keep_command(ctx, all, "entrypoint");
       // Cmd may itself be a program the entrypoint script runs ("nginx -g ...").
       if (!cmd.empty() && find_command(ctx.tree, cmd[0], ctx.path_dirs)) {
-        add_argv(ctx, cmd, "cmd");
+        keep_command(ctx, cmd, "cmd");
       }
     } else {
-      add_argv(ctx, cmd, "cmd");
+      keep_command(ctx, cmd, "cmd");
     }
     if (!ctx.working_dir.empty()) {
       ctx.keep.add(ctx.working_dir, {ReasonKind::Entrypoint, "working directory", ""});
-    }
-  }
-
- private:
-  static void add_argv(ResolveContext& ctx, const std::vector<std::string>& argv,
-                       const std::string& what) {
-    if (argv.empty()) return;
-    auto program = find_command(ctx.tree, argv[0], ctx.path_dirs, ctx.working_dir);
-    if (!program) {
-      ctx.missing.push_back(what + " " + argv[0] + ": not found in the image's PATH");
-    } else {
-      ctx.keep.add(*program, {ReasonKind::Entrypoint, what + " " + argv[0], ""});
-      // The name of what the command really is (sh -> dash); a dangling link keeps its own.
-      std::string real = ctx.tree.resolve(*program).value_or(*program);
-      std::string_view base = base_name(real);
-      if (!is_shell(base) && base != "env") ctx.pull_owner(*program, "the " + what, "");
-    }
-    for (size_t i = 1; i < argv.size(); ++i) {
-      const std::string& arg = argv[i];
-      if (arg == "-c" && program && is_shell(*program) && i + 1 < argv.size()) {
-        keep_shell_words(ctx, *program + " -c", argv[i + 1]);
-        ++i;
-        continue;
-      }
-      if (arg.starts_with('/')) {
-        ctx.keep_reference("", {arg, 0}, ReasonKind::Entrypoint);
-      } else if (!arg.starts_with('-') && !arg.empty() && arg.find("..") == std::string::npos) {
-        // "server.js", "app/main.py": a file relative to the working directory.
-        std::string rel = ctx.working_dir.empty() ? arg : ctx.working_dir + "/" + arg;
-        const Entry* e = ctx.tree.find(rel);
-        if (e != nullptr && e->type == FileType::Regular) {
-          ctx.keep.add(rel, {ReasonKind::Entrypoint, what + " argument " + arg, ""});
-        }
-      }
     }
   }
 };

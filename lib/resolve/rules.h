@@ -11,6 +11,7 @@ namespace imgstrip {
 std::unique_ptr<Rule> packages_rule();       // -p and the package selection's files
 std::unique_ptr<Rule> request_files_rule();  // -f
 std::unique_ptr<Rule> entrypoint_rule();     // Entrypoint and Cmd through PATH
+std::unique_ptr<Rule> healthcheck_rule();    // the Healthcheck's command
 std::unique_ptr<Rule> application_rule();    // the application's own files (WORKDIR, /app)
 std::unique_ptr<Rule> scripts_rule();        // #! interpreters, commands of shell scripts
 std::unique_ptr<Rule> config_rule();         // paths named in configuration files
@@ -34,5 +35,12 @@ namespace imgstrip {
 // Shared by the entrypoint (`sh -c STRING`) and script rules: every word of a shell text
 // that is a command in PATH, and every absolute path in it, kept with `from` as the cause.
 void keep_shell_words(ResolveContext& ctx, const std::string& from, std::string_view text);
+
+// Shared by the entrypoint and healthcheck rules: a command line of the image's config
+// (`what` names it in reasons and in what is missing): argv[0] through the image's PATH
+// with its package (unless a shell or env), absolute paths and files relative to the
+// working directory among the arguments, a shell's -c string read as a script.
+void keep_command(ResolveContext& ctx, const std::vector<std::string>& argv,
+                  const std::string& what);
 
 }  // namespace imgstrip

@@ -29,6 +29,18 @@ container_status() {
   local pid
   pid=$(docker inspect -f '{{.State.Pid}}' "$1") && grep "^$2:" "/proc/$pid/status" | awk '{print $2}'
 }
+# wait_healthy NAME: until docker says the container's health check passes (60 s at most);
+# prints the last check's output when it does not.
+wait_healthy() {
+  local status
+  for _ in $(seq 1 60); do
+    status=$(docker inspect -f '{{.State.Health.Status}}' "$1" 2>/dev/null)
+    [ "$status" = healthy ] && return 0
+    sleep 1
+  done
+  echo "$1: $status: $(docker inspect -f '{{json .State.Health.Log}}' "$1" 2>/dev/null | jq -r '.[-1].Output' 2>/dev/null)"
+  return 1
+}
 # cap_mask CAP,CAP...: the /proc status bit mask of these capabilities.
 cap_mask() {
   python3 - "$1" <<'EOF2'
@@ -104,6 +116,13 @@ check_eq "the bounding set is the label's capabilities ($caps)" "$(cap_mask "$ca
 check_eq "the control: the original runs with docker's default set" \
   "$(cap_mask CHOWN,DAC_OVERRIDE,FOWNER,FSETID,KILL,SETGID,SETUID,SETPCAP,NET_BIND_SERVICE,NET_RAW,SYS_CHROOT,MKNOD,AUDIT_WRITE,SETFCAP)" \
   "$(container_status engine-orig CapBnd)"
+# The image's HEALTHCHECK (cat and ls in /bin/sh -c) runs inside the container, under its
+# profile: the strip keeps what it runs, so the stripped container turns healthy too.
+check "the stripped image keeps the HEALTHCHECK" bash -c \
+  "docker image inspect -f '{{json .Config.Healthcheck.Test}}' stripped:0.5 | grep -q 'cat /run/nginx.pid'"
+check "the original turns healthy" wait_healthy engine-orig
+check "the stripped one turns healthy under its profile, capabilities and read-only root" \
+  wait_healthy engine-strip
 docker logs engine-strip >"$WORK/strip.log" 2>&1
 docker rm -f engine-orig engine-strip >/dev/null 2>&1
 

@@ -554,3 +554,67 @@ const char* dir(int i) { return i ? engines : modules; }
   r = resolve(tree, config_json(R"({"Cmd":["app","--engine","afalg"]})"), request);
   CHECK(r.keep.contains(afalg));
 }
+
+TEST_CASE("rules: the Healthcheck's command is kept like Cmd") {
+  TreeBuilder b;
+  b.file("bin/sh", "sh", 0755)
+      .file("bin/bash", "bash", 0755)
+      .file("usr/bin/curl", "curl", 0755)
+      .file("usr/bin/cat", "cat", 0755)
+      .file("usr/bin/ls", "ls", 0755)
+      .file("usr/bin/unused", "u", 0755)
+      .file("srv/health.sh", "#!/bin/sh\nexit 0\n", 0755);
+  FileTree tree = b.build();
+  auto kept = [&](const char* config) {
+    return resolve(tree, config_json(config), StripRequest{});
+  };
+
+  // CMD-SHELL runs with /bin/sh -c: the shell and the commands of its text.
+  Resolution shell = kept(
+      R"({"Cmd":["/srv/health.sh"],"Healthcheck":{"Test":["CMD-SHELL",
+         "curl -f http://localhost/ && cat /srv/health.sh >/dev/null || exit 1"],"Interval":30000000000}})");
+  CHECK(shell.keep.contains("bin/sh"));
+  CHECK(first_reason(shell, "bin/sh") == "healthcheck /bin/sh");
+  CHECK(shell.keep.contains("usr/bin/curl"));
+  CHECK(shell.keep.contains("usr/bin/cat"));
+  CHECK_FALSE(shell.keep.contains("usr/bin/ls"));
+  CHECK_FALSE(shell.keep.contains("usr/bin/unused"));
+  CHECK(first_reason(shell, "usr/bin/curl").find("/bin/sh -c") != std::string::npos);
+
+  // CMD: argv[0] through PATH and its absolute arguments.
+  Resolution exec =
+      kept(R"({"Cmd":["/srv/health.sh"],"Healthcheck":{"Test":["CMD","ls","/srv/health.sh"]}})");
+  CHECK(exec.keep.contains("usr/bin/ls"));
+  CHECK(first_reason(exec, "usr/bin/ls") == "healthcheck ls");
+  CHECK_FALSE(exec.keep.contains("usr/bin/curl"));
+
+  // The config's Shell (Docker's SHELL instruction) runs CMD-SHELL.
+  Resolution bash = kept(
+      R"({"Shell":["/bin/bash","-o","pipefail","-c"],"Healthcheck":{"Test":["CMD-SHELL","cat /srv/health.sh"]}})");
+  CHECK(bash.keep.contains("bin/bash"));
+  CHECK(bash.keep.contains("usr/bin/cat"));
+
+  // NONE (a base image's check turned off), none at all, or a malformed one: nothing kept.
+  for (const char* config : {R"({"Healthcheck":{"Test":["NONE"]}})", R"({"Healthcheck":{}})",
+                             R"({"Healthcheck":{"Test":"CMD ls"}})", R"({"Healthcheck":null})"}) {
+    INFO(config);
+    Resolution r = kept(config);
+    CHECK_FALSE(r.keep.contains("usr/bin/ls"));
+    CHECK_FALSE(r.keep.contains("usr/bin/cat"));
+  }
+  // An unknown test type is said, not guessed.
+  Resolution odd = kept(R"({"Healthcheck":{"Test":["CMD-EXEC","ls"]}})");
+  CHECK_FALSE(odd.keep.contains("usr/bin/ls"));
+  CHECK(std::any_of(odd.missing.begin(), odd.missing.end(),
+                    [](const std::string& m) { return m.find("CMD-EXEC") != std::string::npos; }));
+  // A command the image does not have is missing, as for Cmd.
+  Resolution gone = kept(R"({"Healthcheck":{"Test":["CMD","wget","-q","localhost"]}})");
+  CHECK(std::any_of(gone.missing.begin(), gone.missing.end(), [](const std::string& m) {
+    return m.find("healthcheck wget") != std::string::npos;
+  }));
+  // --no-entrypoint leaves the check alone too.
+  StripRequest no;
+  no.entrypoint = false;
+  Resolution off = resolve(tree, config_json(R"({"Healthcheck":{"Test":["CMD","ls"]}})"), no);
+  CHECK_FALSE(off.keep.contains("usr/bin/ls"));
+}
