@@ -16,6 +16,7 @@ struct Outcome {
   std::string step;    // "POST /index.php user=bob", "exec: php -v"
   std::string origin;  // "requests.txt:3", "openapi", "--exec"
   bool is_exec = false;
+  bool status_only = false;  // a health check: the engine reads only its exit status
   int status = 0;     // HTTP status, or exit status for --exec; 0 with `error` set: no answer
   std::string body;   // response body, or stdout+stderr for --exec
   std::string error;  // "timed out", "connection refused"...

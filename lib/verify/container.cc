@@ -138,7 +138,44 @@ ImageInfo inspect_image(const Engine& engine, const std::string& ref) {
   std::sort(info.tcp_ports.begin(), info.tcp_ports.end());
   info.tcp_ports.erase(std::unique(info.tcp_ports.begin(), info.tcp_ports.end()),
                        info.tcp_ports.end());
+  // Docker keeps the health check (and SHELL) in Config; podman's inspect has it at the top.
+  bool docker = engine.kind == EngineKind::Docker;
+  ProcessResult h = run_process(
+      {engine.program, "image", "inspect", "--format",
+       docker ? "{{json .Config.Healthcheck}}\n{{json .Config.Shell}}" : "{{json .Healthcheck}}",
+       ref},
+      60s);
+  if (h.status == 0) {
+    size_t nl = h.out.find('\n');
+    auto check = nlohmann::json::parse(h.out.substr(0, nl), nullptr, false);
+    std::vector<std::string> shell;
+    if (nl != std::string::npos) {
+      auto sh = nlohmann::json::parse(h.out.substr(nl + 1), nullptr, false);
+      if (sh.is_array())
+        for (auto& w : sh)
+          if (w.is_string()) shell.push_back(w.get<std::string>());
+    }
+    info.healthcheck = healthcheck_argv(check, shell);
+  }
   return info;
+}
+
+std::vector<std::string> healthcheck_argv(const nlohmann::json& healthcheck,
+                                          std::vector<std::string> shell) {
+  if (!healthcheck.is_object()) return {};
+  auto test = healthcheck.find("Test");
+  if (test == healthcheck.end() || !test->is_array() || test->empty()) return {};
+  std::vector<std::string> words;
+  for (auto& w : *test) {
+    if (!w.is_string()) return {};
+    words.push_back(w.get<std::string>());
+  }
+  std::vector<std::string> argv(words.begin() + 1, words.end());
+  if (words[0] == "CMD") return argv;
+  if (words[0] != "CMD-SHELL" || argv.size() != 1) return {};
+  if (shell.empty()) shell = {"/bin/sh", "-c"};
+  shell.push_back(argv[0]);
+  return shell;
 }
 
 Container::~Container() {

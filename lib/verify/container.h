@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "verify/process.h"
 
 namespace imgstrip::verify {
@@ -38,8 +40,15 @@ struct ImageInfo {
   std::map<std::string, std::string> labels;
   std::vector<int> tcp_ports;        // exposed, sorted
   std::vector<std::string> volumes;  // declared ("/data")
+  // The HEALTHCHECK as the engine runs it inside the container (CMD: its argv; CMD-SHELL:
+  // the image's shell, /bin/sh -c by default, and the text); empty: none, or NONE.
+  std::vector<std::string> healthcheck;
 };
 ImageInfo inspect_image(const Engine& engine, const std::string& ref);
+// The command a health check runs: {"Test": ["CMD", argv...]} or ["CMD-SHELL", text] with
+// `shell` (default /bin/sh -c); empty for NONE, none or a malformed one.
+std::vector<std::string> healthcheck_argv(const nlohmann::json& healthcheck,
+                                          std::vector<std::string> shell);
 
 // "80/tcp" -> 80; nullopt for udp and malformed keys.
 std::optional<int> tcp_port(const std::string& exposed_key);

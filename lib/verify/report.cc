@@ -107,6 +107,7 @@ nlohmann::json report_json(const VerifyResult& r) {
   j["engine"] = r.engine;
   j["network"] = r.network;
   j["ports"] = r.ports;
+  if (!r.healthcheck.empty()) j["healthcheck"] = r.healthcheck;
   for (auto [name, side] :
        {std::pair{"original", &r.original}, std::pair{"stripped", &r.stripped}}) {
     nlohmann::json s = {{"image", side->image},

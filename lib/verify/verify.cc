@@ -104,7 +104,8 @@ bool wait_ready(const Container& c, const std::map<int, int>& host_ports,
 }
 
 std::vector<Outcome> exercise(const VerifyOptions& o, const std::vector<Request>& requests,
-                              const Run& run, bool ready, int first_port) {
+                              const std::vector<std::string>& healthcheck, const Run& run,
+                              bool ready, int first_port) {
   std::vector<Outcome> out;
   for (const Request& r : requests) {
     Outcome oc;
@@ -124,11 +125,16 @@ std::vector<Outcome> exercise(const VerifyOptions& o, const std::vector<Request>
     }
     out.push_back(std::move(oc));
   }
-  for (const auto& argv : o.execs) {
+  std::vector<std::vector<std::string>> execs = o.execs;
+  if (!healthcheck.empty()) execs.push_back(healthcheck);
+  for (size_t i = 0; i < execs.size(); ++i) {
+    const auto& argv = execs[i];
+    bool check = i == o.execs.size();
     Outcome oc;
     oc.is_exec = true;
-    oc.origin = "--exec";
-    oc.step = "exec: " + shell_words(argv);
+    oc.status_only = check;
+    oc.origin = check ? "HEALTHCHECK" : "--exec";
+    oc.step = (check ? "healthcheck: " : "exec: ") + shell_words(argv);
     ProcessResult p = run.container->exec(argv);
     oc.status = p.status;
     oc.body = p.out + p.err;
@@ -219,6 +225,10 @@ VerifyResult verify_images(const VerifyOptions& o) {
     if (r.port != 0) all_ports.insert(r.port);
   }
   int first_port = ports.empty() ? 0 : ports.front();
+  // The original's HEALTHCHECK, run last in both (the engine runs it inside the container,
+  // under its profile): the exit status must agree.
+  const std::vector<std::string>& health = info_o.healthcheck;
+  res.healthcheck = health;
   res.ports.assign(all_ports.begin(), all_ports.end());
 
   TempDir work("imgstrip-verify");
@@ -273,8 +283,8 @@ VerifyResult verify_images(const VerifyOptions& o) {
   };
   auto exercise_side = [&](Side& side, Run& run) {
     step(o, fmt::format("exercising {}: {} steps", run.container->name(),
-                        requests.size() + o.execs.size()));
-    side.outcomes = exercise(o, requests, run, side.ready || all_ports.empty(), first_port);
+                        requests.size() + o.execs.size() + (health.empty() ? 0 : 1)));
+    side.outcomes = exercise(o, requests, health, run, side.ready || all_ports.empty(), first_port);
     finish(side, run);
   };
 

@@ -64,6 +64,7 @@ struct VerifyResult {
   std::string engine;   // "podman", "docker"
   std::string network;  // "publish", "host"
   std::vector<int> ports;
+  std::vector<std::string> healthcheck;  // the image's HEALTHCHECK, run as the last step
   Side original;
   Side stripped;
   std::vector<Difference> differences;  // including "stopped running" (an empty step)

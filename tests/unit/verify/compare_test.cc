@@ -65,3 +65,19 @@ TEST_CASE("compare: a command's exit status 0 is an answer", "[verify][compare]"
 TEST_CASE("compare: a bad --ignore is a usage error", "[verify][compare]") {
   CHECK_THROWS_AS(Masks({"("}), UsageError);
 }
+
+TEST_CASE("compare: a health check agrees by its exit status alone", "[verify][compare]") {
+  Outcome healthy;
+  healthy.is_exec = true;
+  healthy.status_only = true;
+  healthy.step = "healthcheck: /bin/sh -c 'date; test -S /run/app.sock'";
+  healthy.body = "Mon Dec  7 05:00:00 UTC 2026\n";
+  Outcome later = healthy;
+  later.body = "Mon Dec  7 05:00:09 UTC 2026\n";
+  CHECK(compare_outcomes({healthy}, {later}, Masks()).empty());
+  Outcome unhealthy = later;
+  unhealthy.status = 1;
+  auto d = compare_outcomes({healthy}, {unhealthy}, Masks());
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].reason == "exit status 0 vs 1");
+}
