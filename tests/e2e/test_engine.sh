@@ -125,6 +125,24 @@ check "the stripped one turns healthy under its profile, capabilities and read-o
   wait_healthy engine-strip
 docker logs engine-strip >"$WORK/strip.log" 2>&1
 docker rm -f engine-orig engine-strip >/dev/null 2>&1
+# verify runs the image's HEALTHCHECK last in both: the same exit status, and a strip that
+# takes what it runs away (-r /usr/bin/cat) is told apart by it alone.
+port_v=$(free_port)
+"$IMGSTRIP" verify --engine docker csvs-web-like-image stripped:0.5 --env PORT="$port_v" \
+  --http "$port_v" --json >"$WORK/verify-health.json" 2>"$WORK/verify-health.err"
+check_eq "verify of the stripped image passes" 0 "$?"
+check "verify ran the HEALTHCHECK last in both, exit 0" jq -e \
+  '(.healthcheck[0:2] == ["/bin/sh", "-c"]) and .original.steps[-1].origin == "HEALTHCHECK" and
+   .stripped.steps[-1].origin == "HEALTHCHECK" and .stripped.steps[-1].exit == 0' "$WORK/verify-health.json"
+"$IMGSTRIP" strip -q -i csvs-web-like-image -p nginx -p php-fpm -r /usr/bin/cat -t stripped:nocat \
+  --seccomp-cache "$CACHE" >/dev/null 2>"$WORK/nocat.err"
+check_eq "a strip without /usr/bin/cat exits 0" 0 "$?"
+"$IMGSTRIP" verify --engine docker csvs-web-like-image stripped:nocat --env PORT="$port_v" \
+  --http "$port_v" --json >"$WORK/verify-nocat.json" 2>"$WORK/verify-nocat.err"
+check_eq "verify of it exits 1" 1 "$?"
+check "the one difference is the HEALTHCHECK's exit status" jq -e \
+  '(.differences | length) == 1 and .differences[0].original.origin == "HEALTHCHECK" and
+   (.differences[0].reason | test("^exit status 0 vs [1-9]"))' "$WORK/verify-nocat.json"
 
 echo "round trips: docker-daemon: <-> oci: <-> docker://"
 start_registry
