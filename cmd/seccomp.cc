@@ -55,7 +55,7 @@ int run_seccomp(int argc, char** argv) {
     Analysis a = analyze_image(*source, platform(args), strip_request(args), work.path());
     std::set<std::string> kept = a.resolution.paths();
     FileTree stripped = stripped_tree(std::move(a.tree), a.resolution);
-    take_image_settings(settings, a.image.config);
+    take_image_settings(settings, a.image.config, strip_request(args).commands);
     start = std::chrono::steady_clock::now();
     result = seccomp_profile_for(stripped, kept, settings);
   }

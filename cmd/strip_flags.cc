@@ -1,5 +1,8 @@
 #include "strip_flags.h"
 
+#include <nlohmann/json.hpp>
+
+#include "core/command_words.h"
 #include "core/error.h"
 
 namespace imgstrip::cli {
@@ -17,6 +20,10 @@ void add_keep_flags(cxxopts::Options& options) {
       "keep-locales", "keep translations (usr/share/locale)")(
       "keep-tzdata", "keep all time zones, not only the configured one")(
       "no-entrypoint", "do not follow the image's entrypoint, cmd and healthcheck")(
+      "command",
+      "a command line containers of the image also run (a compose command:, a Kubernetes "
+      "args: or exec probe): kept like cmd; shell words or a JSON array; repeatable",
+      cxxopts::value<std::string>())(
       "all-commands",
       "keep every command of a named package, also those nothing in the image runs")(
       "no-essential",
@@ -24,6 +31,27 @@ void add_keep_flags(cxxopts::Options& options) {
       "state-dirs, os-release, package-db; repeatable",
       cxxopts::value<strings>());
 }
+
+namespace {
+
+// `--command '["sh","-c","x"]'` (as compose's and Kubernetes' lists) or shell words.
+std::vector<std::string> command_argv(const std::string& c) {
+  if (c.starts_with('[')) {
+    auto j = nlohmann::json::parse(c, nullptr, false);
+    std::vector<std::string> argv;
+    if (j.is_array())
+      for (const auto& w : j) {
+        if (!w.is_string()) usage_fail("--command {}: the JSON array holds a non-string", c);
+        argv.push_back(w.get<std::string>());
+      }
+    if (!j.is_array() || argv.empty() || argv[0].empty())
+      usage_fail("--command {}: expected a JSON array of strings, the program first", c);
+    return argv;
+  }
+  return command_words(c, "--command");
+}
+
+}  // namespace
 
 StripRequest strip_request(const cxxopts::ParseResult& args) {
   using strings = std::vector<std::string>;
@@ -36,6 +64,9 @@ StripRequest strip_request(const cxxopts::ParseResult& args) {
   r.keep_locales = args.count("keep-locales") > 0;
   r.keep_tzdata = args.count("keep-tzdata") > 0;
   r.entrypoint = args.count("no-entrypoint") == 0;
+  // Every occurrence as given: a vector option would be split at its commas.
+  for (const auto& kv : args.arguments())
+    if (kv.key() == "command") r.commands.push_back(command_argv(kv.value()));
   r.all_commands = args.count("all-commands") > 0;
   if (args.count("no-essential")) {
     for (auto& e : args["no-essential"].as<strings>()) {

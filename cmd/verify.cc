@@ -7,9 +7,9 @@
 
 #include "commands.h"
 #include "common.h"
+#include "core/command_words.h"
 #include "core/error.h"
 #include "core/stream.h"
-#include "verify/command_words.h"
 #include "verify/openapi.h"
 #include "verify/report.h"
 #include "verify/stop.h"
@@ -144,7 +144,7 @@ int run_verify(int argc, char** argv) {
   o.env = rep.env;
   o.ignore = rep.ignore;
   for (const std::string& c : rep.exec)
-    o.execs.push_back(verify::command_words(c));
+    o.execs.push_back(command_words(c));
   if (args.count("requests")) {
     std::string file = args["requests"].as<std::string>();
     o.requests = verify::parse_requests(read_file(file, size_t{64} << 20), file);

@@ -1,11 +1,11 @@
-#include "verify/command_words.h"
+#include "core/command_words.h"
 
 #include "core/error.h"
 #include "core/text.h"
 
-namespace imgstrip::verify {
+namespace imgstrip {
 
-std::vector<std::string> command_words(std::string_view s) {
+std::vector<std::string> command_words(std::string_view s, std::string_view flag) {
   std::vector<std::string> words;
   std::string cur;
   bool in_word = false;
@@ -24,7 +24,7 @@ std::vector<std::string> command_words(std::string_view s) {
     }
     if (c == '\'') {
       size_t end = s.find('\'', i + 1);
-      if (end == std::string_view::npos) usage_fail("--exec \"{}\": unterminated '", one_line(s));
+      if (end == std::string_view::npos) usage_fail("{} \"{}\": unterminated '", flag, one_line(s));
       cur.append(s.substr(i + 1, end - i - 1));
       i = end;
       continue;
@@ -39,15 +39,15 @@ std::vector<std::string> command_words(std::string_view s) {
           cur += s[j];
         }
       }
-      if (j >= s.size()) usage_fail("--exec \"{}\": unterminated \"", one_line(s));
+      if (j >= s.size()) usage_fail("{} \"{}\": unterminated \"", flag, one_line(s));
       i = j;
       continue;
     }
     cur += c;
   }
   if (in_word) words.push_back(std::move(cur));
-  if (words.empty()) usage_fail("--exec needs a command");
+  if (words.empty()) usage_fail("{} needs a command", flag);
   return words;
 }
 
-}  // namespace imgstrip::verify
+}  // namespace imgstrip

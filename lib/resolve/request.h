@@ -34,6 +34,9 @@ struct StripRequest {
   bool keep_locales = false;  // usr/share/locale (also kept when the image sets LANG)
   bool keep_tzdata = false;   // all of usr/share/zoneinfo, not only the configured zone
   bool entrypoint = true;     // follow the image config's Entrypoint, Cmd and Healthcheck
+  // --command: more command lines containers of the image run (a compose `command:`, a
+  // Kubernetes `args:` or exec probe), kept like Cmd.
+  std::vector<std::vector<std::string>> commands;
   // Every command of a named package, even when the image runs some of them and nothing
   // runs the rest (by default those are left out; see rule_packages.cc).
   bool all_commands = false;

@@ -152,6 +152,7 @@ std::vector<std::unique_ptr<Rule>> default_rules() {
   rules.push_back(request_files_rule());
   rules.push_back(entrypoint_rule());
   rules.push_back(healthcheck_rule());
+  rules.push_back(request_commands_rule());
   rules.push_back(application_rule());
   rules.push_back(scripts_rule());
   rules.push_back(config_rule());

@@ -90,9 +90,12 @@ std::map<std::string, std::string> executed_paths(const Resolution& resolution) 
 
 }  // namespace
 
-void take_image_settings(SeccompSettings& settings, const ImageConfig& config) {
+void take_image_settings(SeccompSettings& settings, const ImageConfig& config,
+                         const std::vector<std::vector<std::string>>& commands) {
   settings.ld_library_path = split_path_list(config.env_value("LD_LIBRARY_PATH"));
   settings.command_line = config.command_line();
+  for (const auto& argv : commands)
+    settings.command_line.insert(settings.command_line.end(), argv.begin(), argv.end());
 }
 
 std::string_view stage_name(StripStage s) {
@@ -154,7 +157,7 @@ StripResult strip_image(ImageSource& source, ImageSink& sink, const Platform& pl
   if (options.seccomp) {
     stage(on_stage, StripStage::Seccomp);
     SeccompSettings settings = *options.seccomp;
-    take_image_settings(settings, image.config);
+    take_image_settings(settings, image.config, options.request.commands);
     result.seccomp = seccomp_profile_for(stripped, kept, settings);
     image.config.set_label(kSeccompLabel, result.seccomp->profile.json.dump());
     result.report["seccomp"] = seccomp_report_json(*result.seccomp);

@@ -83,8 +83,10 @@ Analysis analyze_image(ImageSource& source, const Platform& platform, const Stri
                        const std::filesystem::path& spool_dir);
 
 // What a seccomp analysis takes from the image's config: LD_LIBRARY_PATH, and the
-// Entrypoint, Cmd and Env words its configuration gates read.
-void take_image_settings(SeccompSettings& settings, const ImageConfig& config);
+// Entrypoint, Cmd, Env and Healthcheck words its configuration gates read, with the words
+// of the request's --command lines.
+void take_image_settings(SeccompSettings& settings, const ImageConfig& config,
+                         const std::vector<std::vector<std::string>>& commands = {});
 
 // The provenance labels and annotations a stripped image carries.
 inline constexpr std::string_view kBaseDigest = "org.opencontainers.image.base.digest";

@@ -36,6 +36,18 @@ check "report: usr/share/doc removed" jq -e \
   '[.kept[] | select(.path | startswith("/usr/share/doc/"))] | length == 0' "$WORK/report.json"
 check "why: libsqlite3 is kept for pdo_sqlite" bash -c \
   "'$IMGSTRIP' why --tls-verify=false $REGISTRY/csvs2021-web_i -p nginx -p php-fpm /usr/lib/x86_64-linux-gnu/libsqlite3.so.0 | grep -q pdo_sqlite"
+# --command: what a compose command: or an exec probe runs is kept too (a JSON list whose
+# words hold commas, or shell words); without it the same path is not.
+check "why: without --command, /usr/bin/stat is not kept" bash -c \
+  "'$IMGSTRIP' why --tls-verify=false $REGISTRY/csvs2021-web_i -p nginx -p php-fpm /usr/bin/stat | grep -q 'is not kept'"
+check "why: --command '[\"sh\",\"-c\",\"stat -c %s,%n /etc/hostname\"]' keeps /usr/bin/stat" bash -c \
+  "'$IMGSTRIP' why --tls-verify=false $REGISTRY/csvs2021-web_i -p nginx -p php-fpm \
+     --command '[\"sh\",\"-c\",\"stat -c %s,%n /etc/hostname\"]' /usr/bin/stat | grep -q 'command in /usr/bin/sh -c'"
+check "why: --command 'stat -L /etc/hostname' keeps it as the program" bash -c \
+  "'$IMGSTRIP' why --tls-verify=false $REGISTRY/csvs2021-web_i -p nginx -p php-fpm \
+     --command 'stat -L /etc/hostname' /usr/bin/stat | grep -q -- '--command stat'"
+check_fails "--command with an unterminated quote is a usage error" 2 "unterminated" \
+  "$IMGSTRIP" why --tls-verify=false "$REGISTRY/csvs2021-web_i" --command "stat 'x" /usr/bin/stat
 
 echo "run original and stripped csvs-web with podman"
 podman rmi -f "$REGISTRY/stripped:0.5" >/dev/null 2>&1

@@ -618,3 +618,28 @@ TEST_CASE("rules: the Healthcheck's command is kept like Cmd") {
   Resolution off = resolve(tree, config_json(R"({"Healthcheck":{"Test":["CMD","ls"]}})"), no);
   CHECK_FALSE(off.keep.contains("usr/bin/ls"));
 }
+
+TEST_CASE("rules: --command lines are kept like Cmd, also with --no-entrypoint") {
+  TreeBuilder b;
+  b.file("bin/sh", "sh", 0755)
+      .file("usr/bin/worker", "w", 0755)
+      .file("usr/bin/cat", "cat", 0755)
+      .file("usr/bin/unused", "u", 0755)
+      .file("app/jobs.py", "print(1)");
+  FileTree tree = b.build();
+  StripRequest request;
+  request.entrypoint = false;
+  request.commands = {{"worker", "--queue", "jobs.py"}, {"/bin/sh", "-c", "cat /app/jobs.py"}};
+  Resolution r =
+      resolve(tree, config_json(R"({"WorkingDir":"/app","Cmd":["/usr/bin/unused"]})"), request);
+  CHECK(r.keep.contains("usr/bin/worker"));
+  CHECK(first_reason(r, "usr/bin/worker") == "--command worker");
+  CHECK(r.keep.contains("app/jobs.py"));
+  CHECK(r.keep.contains("usr/bin/cat"));
+  CHECK_FALSE(r.keep.contains("usr/bin/unused"));  // --no-entrypoint: Cmd is not followed
+  request.commands = {{"nowhere"}};
+  Resolution gone = resolve(tree, config_json("{}"), request);
+  CHECK(std::any_of(gone.missing.begin(), gone.missing.end(), [](const std::string& m) {
+    return m == "--command nowhere: not found in the image's PATH";
+  }));
+}
