@@ -104,6 +104,7 @@ int run_run_args(int argc, char** argv) {
       if (!uid.empty() && uid.find_first_not_of("0123456789") == std::string::npos)
         pod.run_as_uid = static_cast<uint32_t>(std::stoul(uid));
     }
+    pod.liveness = img.config.health_check();
     fmt::print("{}", kube_pod(config, pod));
   } else if (format == "args") {
     for (const std::string& a : run_flags(engine, config))

@@ -45,6 +45,7 @@ HardenResult harden(const HardenInput& input, const HardenOptions& options) {
     r.run.writable.push_back({"/" + w.path, w.volume, w.content});
   r.run.no_new_privileges = !keeps_privileged_programs(input);
   r.run_as_uid = input.run_uid;
+  r.health_check = input.health_check;
   for (auto& [key, value] : run_labels(r.run))
     r.labels[key] = value;
   r.labels[kSelinuxTypeLabel] = r.name + "_t";

@@ -44,6 +44,7 @@ struct HardenResult {
   // privileges unless a setid program stays (the seccomp file is the caller's to add).
   RunConfig run;
   std::optional<uint32_t> run_as_uid;         // the image's non-root user, when etc/passwd names it
+  std::optional<Healthcheck> health_check;    // the image's HEALTHCHECK (a Pod's livenessProbe)
   std::map<std::string, std::string> labels;  // to set on the image config
   Json report;  // {"name", "capabilities": [{name, reasons}], "writable", "port_types"...}
 };

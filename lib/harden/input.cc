@@ -84,6 +84,7 @@ HardenInput harden_input(std::string_view image, const ImageConfig& config, cons
   input.volumes = config.volumes();
   input.user = config.user();
   if (auto ids = user_ids(tree, input.user)) input.run_uid = ids->uid;
+  input.health_check = config.health_check();
   input.syscalls = std::move(syscalls);
   for (const std::string& path : kept) {
     const Entry* e = tree.find(path);

@@ -61,6 +61,8 @@ struct HardenInput {
   std::vector<KeptPath> kept;  // sorted by path
   // The uid of the config user when it is not root and the image names it.
   std::optional<uint32_t> run_uid;
+  // The config's HEALTHCHECK: a Pod's livenessProbe.
+  std::optional<Healthcheck> health_check;
   // Directories the image's shell scripts write, make or change (script_writes.h).
   std::vector<WrittenPlace> script_writes;
   // Paths the user says the application writes (--writable), as given ("/app/uploads").

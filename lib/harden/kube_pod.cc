@@ -1,5 +1,7 @@
 #include "harden/kube_pod.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "core/text.h"
@@ -57,6 +59,24 @@ std::string kube_pod(const RunConfig& config, const PodSettings& s) {
                    config.no_new_privileges ? "false" : "true");
   if (s.run_as_uid) {
     y += fmt::format("        runAsNonRoot: true\n        runAsUser: {}\n", *s.run_as_uid);
+  }
+  if (s.liveness) {
+    // Whole seconds, at least 1 (Kubernetes' unit and minimum).
+    auto seconds = [](std::optional<int64_t> ns, int64_t fallback) {
+      if (!ns) return fallback;
+      return std::max<int64_t>(1, (*ns + 999'999'999) / 1'000'000'000);
+    };
+    y += "      # The image's HEALTHCHECK, which Kubernetes ignores: the kubelet runs these words\n"
+         "      # as written (podman kube play 4.3 joins them into one sh -c text instead).\n";
+    y += "      livenessProbe:\n        exec:\n          command:\n";
+    for (const std::string& w : s.liveness->command)
+      y += fmt::format("            - {}\n", yaml_quote(w));
+    y += fmt::format("        periodSeconds: {}\n", seconds(s.liveness->interval_ns, 30));
+    y += fmt::format("        timeoutSeconds: {}\n", seconds(s.liveness->timeout_ns, 30));
+    y += fmt::format("        failureThreshold: {}\n", s.liveness->retries.value_or(3));
+    if (s.liveness->start_period_ns)
+      y +=
+          fmt::format("        initialDelaySeconds: {}\n", seconds(s.liveness->start_period_ns, 0));
   }
   std::vector<const WritableMount*> mounts;
   if (config.read_only) {

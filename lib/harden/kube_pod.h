@@ -11,6 +11,7 @@
 #include <string>
 
 #include "harden/run_args.h"
+#include "oci/healthcheck.h"
 
 namespace imgstrip {
 
@@ -22,6 +23,10 @@ struct PodSettings {
   // RuntimeDefault.
   std::optional<std::string> localhost_profile;
   std::optional<uint32_t> run_as_uid;  // the image's non-root user, when known
+  // The image's HEALTHCHECK: Kubernetes ignores it, so the Pod says it as a livenessProbe
+  // (exec of the same argv; interval, timeout, retries and start period as periodSeconds,
+  // timeoutSeconds, failureThreshold and initialDelaySeconds, Docker's defaults when unset).
+  std::optional<Healthcheck> liveness;
 };
 
 std::string kube_pod(const RunConfig& config, const PodSettings& settings);

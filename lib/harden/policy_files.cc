@@ -134,6 +134,7 @@ void write_policy_dir(const HardenResult& r, const std::filesystem::path& dir,
   pod.image = image;
   if (seccomp_profile) pod.localhost_profile = r.name + ".seccomp.json";
   pod.run_as_uid = r.run_as_uid;
+  pod.liveness = r.health_check;
   write_text(dir / (r.name + ".pod.yaml"), kube_pod(run, pod));
   write_text(dir / "README", policy_readme(r, shell_words(flags)));
 }

@@ -119,6 +119,12 @@ std::vector<std::string> ImageConfig::command_line() const {
   return out;
 }
 
+std::optional<Healthcheck> ImageConfig::health_check(std::string* unknown_type) const {
+  const Json* h = config_field("Healthcheck");
+  if (h == nullptr) return std::nullopt;
+  return parse_healthcheck(*h, shell(), unknown_type);
+}
+
 std::vector<std::string> ImageConfig::healthcheck() const {
   std::vector<std::string> out;
   const Json* h = config_field("Healthcheck");

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "oci/healthcheck.h"
 #include "oci/manifest.h"
 
 namespace imgstrip {
@@ -34,6 +35,8 @@ class ImageConfig {
   std::vector<std::string> healthcheck() const;
   // The shell of CMD-SHELL (Docker's SHELL instruction); empty: /bin/sh -c.
   std::vector<std::string> shell() const { return strings("Shell"); }
+  // The HEALTHCHECK as the engine runs it (oci/healthcheck.h).
+  std::optional<Healthcheck> health_check(std::string* unknown_type = nullptr) const;
   // Entrypoint, Cmd, Env and the Healthcheck's command, word after word: where a
   // program's settings may come from.
   std::vector<std::string> command_line() const;

@@ -15,21 +15,12 @@ class HealthcheckRule : public Rule {
 
   void start(ResolveContext& ctx) override {
     if (!ctx.request.entrypoint) return;
-    std::vector<std::string> test = ctx.config.healthcheck();
-    if (test.empty() || test[0] == "NONE") return;
-    std::vector<std::string> argv(test.begin() + 1, test.end());
-    if (test[0] == "CMD-SHELL") {
-      if (argv.empty()) return;
-      std::vector<std::string> shell = ctx.config.shell();
-      if (shell.empty()) shell = {"/bin/sh", "-c"};
-      shell.insert(shell.end(), argv.begin(), argv.end());
-      argv = std::move(shell);
-    } else if (test[0] != "CMD") {
-      ctx.missing.push_back("healthcheck: unknown test type " + test[0] +
+    std::string unknown;
+    auto check = ctx.config.health_check(&unknown);
+    if (!unknown.empty())
+      ctx.missing.push_back("healthcheck: unknown test type " + unknown +
                             " (expected CMD, CMD-SHELL or NONE); its command is not followed");
-      return;
-    }
-    keep_command(ctx, argv, "healthcheck");
+    if (check) keep_command(ctx, check->command, "healthcheck");
   }
 };
 

@@ -11,6 +11,7 @@
 
 #include "core/error.h"
 #include "core/text.h"
+#include "oci/healthcheck.h"
 #include "verify/stop.h"
 
 namespace imgstrip::verify {
@@ -147,7 +148,7 @@ ImageInfo inspect_image(const Engine& engine, const std::string& ref) {
       60s);
   if (h.status == 0) {
     size_t nl = h.out.find('\n');
-    auto check = nlohmann::json::parse(h.out.substr(0, nl), nullptr, false);
+    auto check = Json::parse(h.out.substr(0, nl), nullptr, false);
     std::vector<std::string> shell;
     if (nl != std::string::npos) {
       auto sh = nlohmann::json::parse(h.out.substr(nl + 1), nullptr, false);
@@ -155,27 +156,9 @@ ImageInfo inspect_image(const Engine& engine, const std::string& ref) {
         for (auto& w : sh)
           if (w.is_string()) shell.push_back(w.get<std::string>());
     }
-    info.healthcheck = healthcheck_argv(check, shell);
+    if (auto c = parse_healthcheck(check, shell)) info.healthcheck = c->command;
   }
   return info;
-}
-
-std::vector<std::string> healthcheck_argv(const nlohmann::json& healthcheck,
-                                          std::vector<std::string> shell) {
-  if (!healthcheck.is_object()) return {};
-  auto test = healthcheck.find("Test");
-  if (test == healthcheck.end() || !test->is_array() || test->empty()) return {};
-  std::vector<std::string> words;
-  for (auto& w : *test) {
-    if (!w.is_string()) return {};
-    words.push_back(w.get<std::string>());
-  }
-  std::vector<std::string> argv(words.begin() + 1, words.end());
-  if (words[0] == "CMD") return argv;
-  if (words[0] != "CMD-SHELL" || argv.size() != 1) return {};
-  if (shell.empty()) shell = {"/bin/sh", "-c"};
-  shell.push_back(argv[0]);
-  return shell;
 }
 
 Container::~Container() {

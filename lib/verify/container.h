@@ -12,8 +12,6 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "verify/process.h"
 
 namespace imgstrip::verify {
@@ -45,10 +43,6 @@ struct ImageInfo {
   std::vector<std::string> healthcheck;
 };
 ImageInfo inspect_image(const Engine& engine, const std::string& ref);
-// The command a health check runs: {"Test": ["CMD", argv...]} or ["CMD-SHELL", text] with
-// `shell` (default /bin/sh -c); empty for NONE, none or a malformed one.
-std::vector<std::string> healthcheck_argv(const nlohmann::json& healthcheck,
-                                          std::vector<std::string> shell);
 
 // "80/tcp" -> 80; nullopt for udp and malformed keys.
 std::optional<int> tcp_port(const std::string& exposed_key);

@@ -14,7 +14,14 @@ check "build and push csvs-web" bash "$EXAMPLES/csvs-web/build.sh" localhost/csv
   "docker://$REGISTRY/csvs2021-web_i:latest"
 image=$REGISTRY/stripped-lock:1
 policy=$WORK/policy
+# The image gets a HEALTHCHECK from -d (podman import cannot set one): its Pod has it as a
+# livenessProbe.
+cat >"$WORK/health.Dockerfile" <<'EOF2'
+HEALTHCHECK --interval=2s --timeout=5s --retries=3 \
+  CMD test -S /run/php/php8.2-fpm.sock && kill -0 "$(cat /run/nginx.pid)" && ls /var/lib/guestbook >/dev/null
+EOF2
 "$IMGSTRIP" -q --tls-verify=false -i "$REGISTRY/csvs2021-web_i" -p nginx -p php-fpm -t "$image" \
+  -d "$WORK/health.Dockerfile" \
   --seccomp-cache "$WORK/cache" --policy-dir "$policy" --json --report "$WORK/report.json" \
   >"$WORK/summary.json" 2>"$WORK/strip.err"
 check_eq "strip exits 0" 0 "$?"
@@ -112,6 +119,14 @@ if podman container exists "$ctr"; then
   check_eq "the Pod's root is read-only" true "$(podman inspect --format '{{.HostConfig.ReadonlyRootfs}}' "$ctr")"
   check "podman fills an emptyDir from the image (/var/lib/php/modules is there)" \
     podman exec "$ctr" /bin/sh -c 'test -d /var/lib/php/modules' 
+  # The kubelet runs an exec probe's words in the container as they are: so does this.
+  mapfile -t probe < <(sed -n '/livenessProbe:/,/periodSeconds/p' "$policy/$name.pod.yaml" |
+    sed -n 's/^            - //p' | jq -r .)
+  check_eq "the Pod's livenessProbe is the image's HEALTHCHECK" \
+    '/bin/sh|-c|test -S /run/php/php8.2-fpm.sock && kill -0 "$(cat /run/nginx.pid)" && ls /var/lib/guestbook >/dev/null' \
+    "$(IFS='|'; echo "${probe[*]}")"
+  check "the probe passes in the Pod's container (read-only root, its profile: cat and ls kept)" \
+    podman exec "$ctr" "${probe[@]}"
 else
   fail "the Pod's container is running" "$(cat "$WORK/kube.log")"
 fi

@@ -89,7 +89,7 @@ TEST_CASE("the compose service has the same settings", "[harden][run]") {
 }
 
 TEST_CASE("the Pod: Localhost profile, capabilities, read-only root, emptyDirs", "[harden][run]") {
-  PodSettings s{"csvs2021_web_i", "localhost/web:1", "web.seccomp.json", 33};
+  PodSettings s{"csvs2021_web_i", "localhost/web:1", "web.seccomp.json", 33, std::nullopt};
   std::string y = kube_pod(web_config(), s);
   CHECK(y.find("  name: \"csvs2021-web-i\"\n") != std::string::npos);
   CHECK(y.find("type: Localhost\n          localhostProfile: \"web.seccomp.json\"") !=
@@ -101,6 +101,29 @@ TEST_CASE("the Pod: Localhost profile, capabilities, read-only root, emptyDirs",
   CHECK(y.find("runAsNonRoot: true\n        runAsUser: 33\n") != std::string::npos);
   CHECK(y.find("mountPath: \"/var/www/data\"") != std::string::npos);
   CHECK(y.find("medium: \"Memory\"") != std::string::npos);
+}
+
+TEST_CASE("the Pod: the image's HEALTHCHECK as a livenessProbe", "[harden][run]") {
+  PodSettings s{"web", "localhost/web:1", std::nullopt, std::nullopt, std::nullopt};
+  CHECK(kube_pod(web_config(), s).find("livenessProbe") == std::string::npos);
+  Healthcheck h;
+  h.command = {"/bin/sh", "-c", "kill -0 \"$(cat /run/nginx.pid)\"\n  privileged: true"};
+  h.interval_ns = 2'500'000'000;  // 2.5 s: 3 whole seconds
+  h.retries = 5;
+  h.start_period_ns = 10'000'000'000;
+  s.liveness = h;
+  std::string y = kube_pod(web_config(), s);
+  CHECK(y.find("      livenessProbe:\n        exec:\n          command:\n"
+               "            - \"/bin/sh\"\n            - \"-c\"\n") != std::string::npos);
+  CHECK(y.find("\n  privileged: true") == std::string::npos);  // a quoted scalar
+  CHECK(y.find("        periodSeconds: 3\n        timeoutSeconds: 30\n        failureThreshold: 5\n"
+               "        initialDelaySeconds: 10\n") != std::string::npos);
+  h.start_period_ns.reset();
+  h.timeout_ns = 1;  // at least a second
+  s.liveness = h;
+  y = kube_pod(web_config(), s);
+  CHECK(y.find("timeoutSeconds: 1\n") != std::string::npos);
+  CHECK(y.find("initialDelaySeconds") == std::string::npos);
 }
 
 TEST_CASE("image-controlled text cannot break out of a YAML scalar", "[harden][run]") {
