@@ -30,7 +30,7 @@ check_eq "the label io.containers.seccomp.profile holds the profile (--seccomp-o
   "$(jq -cS . "$WORK/profile.json")" \
   "$(jq -r '.config.Labels["io.containers.seccomp.profile"]' <<<"$cfg" | jq -cS .)"
 check "the report explains every allowed syscall" jq -e \
-  '.seccomp as $s | [$s.allowed[] | select(($s.explain[.].object // $s.explain[.].runtime // $s.explain[.].fallback) == null)] | length == 0' \
+  '.seccomp as $s | [$s.allowed[] | select(($s.explain[.].object // $s.explain[.].runtime // $s.explain[.].init // $s.explain[.].fallback) == null)] | length == 0' \
   "$WORK/report.json"
 for name in $FORBIDDEN; do
   jq -e --arg n "$name" '.seccomp.allowed | index($n)' "$WORK/report.json" >/dev/null || continue
