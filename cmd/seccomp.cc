@@ -52,10 +52,11 @@ int run_seccomp(int argc, char** argv) {
     start = std::chrono::steady_clock::now();
     result = seccomp_profile_for(tree, all_files(tree), settings);
   } else {
-    Analysis a = analyze_image(*source, platform(args), strip_request(args), work.path());
+    StripRequest request = strip_request(args);
+    Analysis a = analyze_image(*source, platform(args), request, work.path());
     std::set<std::string> kept = a.resolution.paths();
     FileTree stripped = stripped_tree(std::move(a.tree), a.resolution);
-    take_image_settings(settings, a.image.config, strip_request(args).commands);
+    take_image_settings(settings, a.image.config, request.commands);
     start = std::chrono::steady_clock::now();
     result = seccomp_profile_for(stripped, kept, settings);
   }

@@ -114,8 +114,9 @@ std::vector<std::string> ImageConfig::command_line() const {
   for (auto* part : {"Cmd", "Env"})
     for (auto& w : strings(part))
       out.push_back(std::move(w));
-  for (auto& w : healthcheck())
-    out.push_back(std::move(w));
+  if (auto check = health_check())
+    for (auto& w : check->command)
+      out.push_back(std::move(w));
   return out;
 }
 
@@ -123,17 +124,6 @@ std::optional<Healthcheck> ImageConfig::health_check(std::string* unknown_type) 
   const Json* h = config_field("Healthcheck");
   if (h == nullptr) return std::nullopt;
   return parse_healthcheck(*h, shell(), unknown_type);
-}
-
-std::vector<std::string> ImageConfig::healthcheck() const {
-  std::vector<std::string> out;
-  const Json* h = config_field("Healthcheck");
-  if (h == nullptr || !h->is_object()) return out;
-  auto test = h->find("Test");
-  if (test == h->end() || !test->is_array()) return out;
-  for (const auto& w : *test)
-    if (w.is_string()) out.push_back(w.get<std::string>());
-  return out;
 }
 
 std::optional<std::string> ImageConfig::env_value(std::string_view name) const {

@@ -30,14 +30,11 @@ class ImageConfig {
   std::vector<std::string> entrypoint() const { return strings("Entrypoint"); }
   std::vector<std::string> cmd() const { return strings("Cmd"); }
   std::vector<std::string> env() const { return strings("Env"); }
-  // Docker's Healthcheck.Test: ["CMD", argv...], ["CMD-SHELL", "command"], ["NONE"] or
-  // empty (inherit: nothing set here).
-  std::vector<std::string> healthcheck() const;
   // The shell of CMD-SHELL (Docker's SHELL instruction); empty: /bin/sh -c.
   std::vector<std::string> shell() const { return strings("Shell"); }
   // The HEALTHCHECK as the engine runs it (oci/healthcheck.h).
   std::optional<Healthcheck> health_check(std::string* unknown_type = nullptr) const;
-  // Entrypoint, Cmd, Env and the Healthcheck's command, word after word: where a
+  // Entrypoint, Cmd, Env and the command the HEALTHCHECK runs, word after word: where a
   // program's settings may come from.
   std::vector<std::string> command_line() const;
   std::string user() const { return string("User"); }

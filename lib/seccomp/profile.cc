@@ -50,15 +50,15 @@ Profile make_profile(const SyscallAnalysis& analysis, const ProfileOptions& opti
     if (!name) continue;
     std::string n(*name);
     if (!names.count(n)) continue;
-    auto initial = by_init.find(n);
+    auto made_by_init = by_init.find(n);
     if (std::find(by_runtime.begin(), by_runtime.end(), *name) != by_runtime.end())
       p.unfiltered[n] = fmt::format(
           "{} makes it after the filter is in place, with arguments "
           "not known here",
           runtime_name(options.runtime));
-    else if (initial != by_init.end())
+    else if (made_by_init != by_init.end())
       p.unfiltered[n] = fmt::format(
-          "the --init process ({}) makes it, with arguments not known here", initial->second);
+          "the --init process ({}) makes it, with arguments not known here", made_by_init->second);
     else if (a.unknown)
       p.unfiltered[n] =
           a.unknown_sites > 1 ? fmt::format("{} (and {} more)", a.why, a.unknown_sites - 1) : a.why;

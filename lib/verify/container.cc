@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "core/error.h"
+#include "core/path.h"
 #include "core/text.h"
 #include "oci/healthcheck.h"
 #include "verify/stop.h"
@@ -107,57 +108,40 @@ std::optional<int> tcp_port(const std::string& key) {
 }
 
 ImageInfo inspect_image(const Engine& engine, const std::string& ref) {
-  ProcessResult r = run_process(
-      {engine.program, "image", "inspect", "--format",
-       "{{json .Config.Labels}}\n{{json .Config.ExposedPorts}}\n{{json .Config.Volumes}}", ref},
-      60s);
+  // One JSON value a line. Docker keeps the health check (and SHELL) in Config; podman's
+  // inspect has it at the top as HealthCheck (.Healthcheck fails its template) and no shell.
+  bool docker = engine.kind == EngineKind::Docker;
+  std::string format =
+      "{{json .Config.Labels}}\n{{json .Config.ExposedPorts}}\n{{json .Config.Volumes}}\n" +
+      std::string(docker ? "{{json .Config.Healthcheck}}\n{{json .Config.Shell}}"
+                         : "{{json .HealthCheck}}");
+  ProcessResult r = run_process({engine.program, "image", "inspect", "--format", format, ref}, 60s);
   if (r.status != 0) fail("{} image inspect {}: {}", engine.program, ref, complaint(r));
+  std::vector<Json> lines;
+  for (const std::string& line : split_list(r.out, '\n'))
+    lines.push_back(Json::parse(line, nullptr, false));
+  lines.resize(5);  // null for what is missing
   ImageInfo info;
-  size_t nl = r.out.find('\n');
-  auto labels = nlohmann::json::parse(r.out.substr(0, nl), nullptr, false);
-  if (labels.is_object()) {
-    for (auto& [k, v] : labels.items())
+  if (lines[0].is_object()) {
+    for (auto& [k, v] : lines[0].items())
       if (v.is_string()) info.labels[k] = v.get<std::string>();
   }
-  if (nl != std::string::npos) {
-    size_t nl2 = r.out.find('\n', nl + 1);
-    auto ports = nlohmann::json::parse(
-        r.out.substr(nl + 1, nl2 == std::string::npos ? std::string::npos : nl2 - nl - 1), nullptr,
-        false);
-    if (ports.is_object()) {
-      for (auto& [k, v] : ports.items())
-        if (auto p = tcp_port(k)) info.tcp_ports.push_back(*p);
-    }
-    if (nl2 != std::string::npos) {
-      auto volumes = nlohmann::json::parse(r.out.substr(nl2 + 1), nullptr, false);
-      if (volumes.is_object()) {
-        for (auto& [k, v] : volumes.items())
-          info.volumes.push_back(k);
-      }
-    }
+  if (lines[1].is_object()) {
+    for (auto& [k, v] : lines[1].items())
+      if (auto p = tcp_port(k)) info.tcp_ports.push_back(*p);
+  }
+  if (lines[2].is_object()) {
+    for (auto& [k, v] : lines[2].items())
+      info.volumes.push_back(k);
   }
   std::sort(info.tcp_ports.begin(), info.tcp_ports.end());
   info.tcp_ports.erase(std::unique(info.tcp_ports.begin(), info.tcp_ports.end()),
                        info.tcp_ports.end());
-  // Docker keeps the health check (and SHELL) in Config; podman's inspect has it at the top.
-  bool docker = engine.kind == EngineKind::Docker;
-  ProcessResult h = run_process(
-      {engine.program, "image", "inspect", "--format",
-       docker ? "{{json .Config.Healthcheck}}\n{{json .Config.Shell}}" : "{{json .Healthcheck}}",
-       ref},
-      60s);
-  if (h.status == 0) {
-    size_t nl = h.out.find('\n');
-    auto check = Json::parse(h.out.substr(0, nl), nullptr, false);
-    std::vector<std::string> shell;
-    if (nl != std::string::npos) {
-      auto sh = nlohmann::json::parse(h.out.substr(nl + 1), nullptr, false);
-      if (sh.is_array())
-        for (auto& w : sh)
-          if (w.is_string()) shell.push_back(w.get<std::string>());
-    }
-    if (auto c = parse_healthcheck(check, shell)) info.healthcheck = c->command;
-  }
+  std::vector<std::string> shell;
+  if (lines[4].is_array())
+    for (auto& w : lines[4])
+      if (w.is_string()) shell.push_back(w.get<std::string>());
+  if (auto check = parse_healthcheck(lines[3], shell)) info.healthcheck = check->command;
   return info;
 }
 

@@ -125,11 +125,8 @@ std::vector<Outcome> exercise(const VerifyOptions& o, const std::vector<Request>
     }
     out.push_back(std::move(oc));
   }
-  std::vector<std::vector<std::string>> execs = o.execs;
-  if (!healthcheck.empty()) execs.push_back(healthcheck);
-  for (size_t i = 0; i < execs.size(); ++i) {
-    const auto& argv = execs[i];
-    bool check = i == o.execs.size();
+  // An --exec command, or the health check (`check`: compared by exit status alone).
+  auto run_exec = [&](const std::vector<std::string>& argv, bool check) {
     Outcome oc;
     oc.is_exec = true;
     oc.status_only = check;
@@ -146,7 +143,10 @@ std::vector<Outcome> exercise(const VerifyOptions& o, const std::vector<Request>
       oc.error = "timed out";
     }
     out.push_back(std::move(oc));
-  }
+  };
+  for (const auto& argv : o.execs)
+    run_exec(argv, false);
+  if (!healthcheck.empty()) run_exec(healthcheck, true);
   return out;
 }
 

@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
-#include "core/error.h"
 #include "core/command_words.h"
+#include "core/error.h"
 #include "verify/request.h"
 
 using namespace imgstrip;
