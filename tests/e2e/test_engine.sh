@@ -185,6 +185,20 @@ check "the podman-stripped guestbook answers under podman" wait_http "$port_p"
 guestbook "$port_p" >"$WORK/podman.out"
 check "identical responses to the original" diff "$WORK/orig.out" "$WORK/podman.out"
 podman rm -f "$PODMAN_PREFIX-run" >/dev/null 2>&1
+# podman runs a HEALTHCHECK of a docker-format image (its inspect calls it HealthCheck; an
+# OCI-manifest copy has none for podman): both images loaded from docker save, verify
+# runs the check there as well.
+docker save csvs-web-like-image stripped:0.5 | podman load -q >/dev/null 2>&1
+podman_conf "$WORK/containers.conf"
+port_pv=$(free_port)
+env -u DOCKER_HOST CONTAINERS_CONF="$WORK/containers.conf" "$IMGSTRIP" verify --engine podman \
+  csvs-web-like-image:latest stripped:0.5 \
+  --env PORT="$port_pv" --http "$port_pv" --json >"$WORK/verify-podman.json" 2>"$WORK/verify-podman.err"
+check_eq "verify under podman passes" 0 "$?"
+check "verify under podman ran the HEALTHCHECK last in both, exit 0" jq -e \
+  '(.healthcheck[0:2] == ["/bin/sh", "-c"]) and .original.steps[-1].origin == "HEALTHCHECK" and
+   .stripped.steps[-1].exit == 0' "$WORK/verify-podman.json"
+podman rmi -f csvs-web-like-image:latest stripped:0.5 >/dev/null 2>&1
 check "containers-storage: -> docker-daemon: (podman to docker)" \
   env CONTAINER_HOST="unix://$PODMAN_SOCK" "$IMGSTRIP" copy -q "containers-storage:$PODMAN_PREFIX-stripped:0.5" docker-daemon:from-podman:1
 check_eq "podman's copy in docker has podman's config (same image ID)" \
